@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Nexus.ServiceDefaults.Errors;
+
+/// <summary>
+/// Turns the framework's <see cref="BadHttpRequestException"/> (malformed JSON, missing body, body over the size
+/// limit) into a 4xx with a message that says what was wrong, instead of a bare status or a 500.
+/// Everything else falls through to the default 500 problem, which reveals nothing internal.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+
+        var status = bad.StatusCode;
+        httpContext.Response.StatusCode = status;
+        var feature = httpContext.Features.Get<IExceptionHandlerFeature>();
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            AdditionalMetadata = feature?.Endpoint?.Metadata,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                Detail = status == StatusCodes.Status413PayloadTooLarge
+                    ? $"The request body is larger than this service accepts ({MaxBody(httpContext)})."
+                    : bad.Message,
+            },
+        });
+    }
+
+    private static string MaxBody(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
+            ? $"at most {max} bytes"
+            : "see the service's limits";
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Nexus.ServiceDefaults.Errors;
+
+internal static class ErrorExtensions
+{
+    /// <summary>Problem details everywhere, OpenAI's envelope where an endpoint asks, clear 4xx for bad input, a body size limit.</summary>
+    public static IServiceCollection AddNexusErrors(this IServiceCollection services)
+    {
+        // Before AddProblemDetails: the first writer that can write wins, and ours only claims OpenAI routes.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIErrorWriter>());
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier);
+            if (Activity.Current is { } activity) context.ProblemDetails.Extensions.TryAdd("traceId", activity.TraceId.ToHexString());
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        // Let binding failures reach the exception handler, which explains them, instead of ending as an empty 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
+        return services;
+    }
+
+    private sealed class KestrelLimitsSetup(IOptions<NexusServiceOptions> options) : IConfigureOptions<KestrelServerOptions>
+    {
+        public void Configure(KestrelServerOptions kestrel) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+using Nexus.ServiceDefaults.Tests.Infrastructure;
+
+namespace Nexus.ServiceDefaults.Tests;
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_AfterRequests_ExposesFrameworkAndServiceMetersInPrometheusText()
+    {
+        await using var service = await TestService.StartAsync();
+        using var meter = new Meter("Nexus.Tests.Metrics");
+        var jobs = meter.CreateCounter<long>("nexus.tests.jobs", "{job}", "Jobs processed.");
+        var duration = meter.CreateHistogram<double>("nexus.tests.job.duration", "s", "Time spent on a job.");
+        jobs.Add(3, new KeyValuePair<string, object?>("job.kind", "resize"));
+        duration.Record(0.2);
+
+        (await service.Client.GetAsync("health")).EnsureSuccessStatusCode();
+        var text = await service.Client.GetStringAsync("metrics");
+
+        text.ShouldContain("# TYPE nexus_tests_jobs_total counter");
+        text.ShouldContain("# HELP nexus_tests_jobs_total Jobs processed.");
+        text.ShouldContain("nexus_tests_jobs_total{job_kind=\"resize\"} 3");
+        text.ShouldContain("# TYPE nexus_tests_job_duration_seconds histogram");
+        text.ShouldContain("nexus_tests_job_duration_seconds_bucket{le=\"+Inf\"} 1");
+        text.ShouldContain("nexus_tests_job_duration_seconds_count 1");
+        text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
+    }
+}
