@@ -13,6 +13,7 @@ internal sealed partial class NexusServiceOptionsSetup(ServiceIdentity identity)
         options.Name ??= identity.Name;
         options.Version ??= identity.Version;
         options.InstanceId ??= identity.InstanceId;
+        if (string.IsNullOrWhiteSpace(options.LogFormat)) options.LogFormat = "json";
     }
 
     public ValidateOptionsResult Validate(string? name, NexusServiceOptions options)

@@ -27,15 +27,8 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             {
                 Status = status,
                 Title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
-                Detail = status == StatusCodes.Status413PayloadTooLarge
-                    ? $"The request body is larger than this service accepts ({MaxBody(httpContext)})."
-                    : bad.Message,
+                Detail = status == StatusCodes.Status413PayloadTooLarge ? ErrorExtensions.BodyTooLarge(httpContext) : bad.Message,
             },
         });
     }
-
-    private static string MaxBody(HttpContext context) =>
-        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
-            ? $"at most {max} bytes"
-            : "see the service's limits";
 }

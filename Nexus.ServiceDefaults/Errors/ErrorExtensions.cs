@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,9 @@ internal static class ErrorExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions.TryAdd("requestId", context.HttpContext.TraceIdentifier);
+
+            // Minimal APIs answer an oversized body with a bare 413; say what the limit is.
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge) context.ProblemDetails.Detail ??= BodyTooLarge(context.HttpContext);
             if (Activity.Current is { } activity) context.ProblemDetails.Extensions.TryAdd("traceId", activity.TraceId.ToHexString());
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -27,6 +31,11 @@ internal static class ErrorExtensions
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
         return services;
     }
+
+    internal static string BodyTooLarge(HttpContext context) =>
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
+            ? $"The request body is larger than this service accepts (at most {max} bytes)."
+            : "The request body is larger than this service accepts.";
 
     private sealed class KestrelLimitsSetup(IOptions<NexusServiceOptions> options) : IConfigureOptions<KestrelServerOptions>
     {

@@ -6,8 +6,9 @@ namespace Nexus.ServiceDefaults.Telemetry;
 /// <summary>
 /// A pull exporter for <c>GET /metrics</c>: a scrape asks the OpenTelemetry SDK to collect, and the batch it
 /// hands back is written as Prometheus text. The SDK does the aggregation (sums, gauges, histogram buckets).
+/// Declared push-capable (the default) because the SDK lets only its own exporters collect in pull mode;
+/// nothing pushes to it on a timer, so in practice it exports only when scraped.
 /// </summary>
-[ExportModes(ExportModes.Pull)]
 public sealed class PrometheusScrapeExporter : BaseExporter<Metric>
 {
     private readonly Lock _gate = new();

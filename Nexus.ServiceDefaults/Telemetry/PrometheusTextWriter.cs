@@ -29,6 +29,12 @@ internal sealed class PrometheusTextWriter
         };
         if (type.Length == 0) return;
 
+        // Prometheus reserves _count, _sum and _bucket for histogram series (dotnet.assembly.count is a gauge).
+        if (type == "gauge" && (name.EndsWith("_count", StringComparison.Ordinal) || name.EndsWith("_sum", StringComparison.Ordinal) || name.EndsWith("_bucket", StringComparison.Ordinal)))
+        {
+            name += "_value";
+        }
+
         // Two meters may export the same name; the format allows one family per name, so the first one wins.
         if (!_families.TryAdd(name, type)) return;
 

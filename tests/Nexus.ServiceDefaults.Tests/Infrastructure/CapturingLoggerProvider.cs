@@ -5,13 +5,9 @@ namespace Nexus.ServiceDefaults.Tests.Infrastructure;
 /// <summary>Keeps every log entry with the key/value pairs of its scopes, for tests that assert on log context.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
-    private CapturingLoggerProvider? _inner;
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public ConcurrentQueue<CapturedLog> Entries => _inner?.Entries ?? _entries;
-    private readonly ConcurrentQueue<CapturedLog> _entries = new();
-
-    internal void Attach(CapturingLoggerProvider inner) => _inner = inner;
+    public ConcurrentQueue<CapturedLog> Entries { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 
@@ -39,7 +35,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
                     }
                 },
                 scope);
-            provider._entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), scope));
+            provider.Entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), scope));
         }
     }
 }

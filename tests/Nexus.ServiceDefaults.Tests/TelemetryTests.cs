@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Nexus.ServiceDefaults.Tests.Infrastructure;
+
+namespace Nexus.ServiceDefaults.Tests;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Otlp_HttpProtobuf_ReceiverGetsTheRequestSpanWithItsTraceId()
+    {
+        await using var receiver = await RecordingServer.StartAsync(app =>
+        {
+            app.MapPost("/v1/traces", () => Results.Ok());
+            app.MapPost("/v1/metrics", () => Results.Ok());
+            app.MapPost("/v1/logs", () => Results.Ok());
+        });
+        var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "otlp-test-service",
+        });
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/items/42");
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-b7ad6b7169203331-01");
+
+        (await service.Client.SendAsync(request)).EnsureSuccessStatusCode();
+        await service.DisposeAsync(); // stopping flushes the exporters
+
+        var traceIdBytes = Convert.FromHexString(traceId.ToHexString());
+        var traces = await receiver.WaitForAsync(r => r.Path == "/v1/traces" && Contains(r.Body, traceIdBytes), TimeSpan.FromSeconds(15));
+        traces.Headers["Content-Type"].ShouldBe("application/x-protobuf");
+        Contains(traces.Body, "otlp-test-service"u8.ToArray()).ShouldBeTrue("the resource carries OTEL_SERVICE_NAME");
+    }
+
+    [Fact]
+    public async Task Otlp_HealthRequests_AreNotExported()
+    {
+        await using var receiver = await RecordingServer.StartAsync(app => app.MapPost("/v1/{signal}", () => Results.Ok()));
+        var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var healthTrace = ActivityTraceId.CreateRandom();
+        var itemTrace = ActivityTraceId.CreateRandom();
+        await SendTraced(service, "health", healthTrace);
+        await SendTraced(service, "v1/items/7", itemTrace);
+        await service.DisposeAsync();
+
+        await receiver.WaitForAsync(r => r.Path == "/v1/traces" && Contains(r.Body, Convert.FromHexString(itemTrace.ToHexString())), TimeSpan.FromSeconds(15));
+        receiver.Requests.Where(r => r.Path == "/v1/traces").ShouldNotContain(r => Contains(r.Body, Convert.FromHexString(healthTrace.ToHexString())));
+    }
+
+    [SkippableFact]
+    public async Task Metrics_Exposition_PassesPromtoolCheck()
+    {
+        var promtool = ExternalPrograms.Require("promtool");
+        await using var service = await TestService.StartAsync();
+        (await service.Client.GetAsync("health")).EnsureSuccessStatusCode();
+        (await service.Client.GetAsync("v1/items/1")).EnsureSuccessStatusCode();
+        (await service.Client.GetAsync("no/such/path")).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        var text = await service.Client.GetStringAsync("metrics");
+
+        var start = new ProcessStartInfo(promtool) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("check");
+        start.ArgumentList.Add("metrics");
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(text);
+        process.StandardInput.Close();
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+
+        process.ExitCode.ShouldBe(0, $"promtool: {await output}{await errors}");
+        text.ShouldContain("http_server_request_duration_seconds_bucket{");
+    }
+
+    [Theory]
+    [InlineData(null, "json")]
+    [InlineData("text", "simple")]
+    public async Task ConsoleLogs_DefaultIsJson_TextOnRequest(string? format, string expectedFormatter)
+    {
+        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:LogFormat"] = format });
+
+        var options = service.App.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+
+        options.FormatterName.ShouldBe(expectedFormatter);
+    }
+
+    private static async Task SendTraced(TestService service, string path, ActivityTraceId traceId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-b7ad6b7169203331-01");
+        (await service.Client.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+}
