@@ -1,0 +1,3 @@
+using Nexus.ContractChecker;
+
+return await CheckerCommand.RunAsync(args, Console.Out, CancellationToken.None);
