@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults;
+using Nexus.ServiceDefaults.Correlation;
 using Nexus.ServiceDefaults.Errors;
 using Nexus.ServiceDefaults.Health;
 using Nexus.ServiceDefaults.Metadata;
@@ -40,6 +42,7 @@ public static class NexusServiceDefaultsExtensions
         services.AddNexusErrors();
         services.AddOpenApi();
         services.AddTransient<IStartupFilter, NexusStartupFilter>();
+        services.AddSingleton<IHttpContextFactory>(sp => new CorrelatingHttpContextFactory(new DefaultHttpContextFactory(sp)));
 
         services.TryAddSingleton<DescriptorProvider>();
         services.AddHttpClient<RegistrationClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
@@ -68,6 +71,9 @@ public static class NexusServiceDefaultsExtensions
 
     private static void AddNexusConsoleLogging(this IHostApplicationBuilder builder)
     {
+        // The W3C trace and span ids go into every log entry's scope, beside ASP.NET Core's RequestId.
+        builder.Logging.Configure(options => options.ActivityTrackingOptions |= ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
         var format = builder.Configuration[$"{NexusServiceOptions.SectionName}:{nameof(NexusServiceOptions.LogFormat)}"] ?? "json";
         if (string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
         {

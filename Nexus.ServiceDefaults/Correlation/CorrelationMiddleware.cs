@@ -1,18 +1,18 @@
-using System.Collections;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Telemetry;
 
 namespace Nexus.ServiceDefaults.Correlation;
 
 /// <summary>
-/// First in the pipeline: settles the request id, echoes it on the response (even an error response rewritten
-/// later), puts it and the trace id in the scope of every log entry, and names the request's span.
+/// First in the pipeline: echoes the request id (settled by <see cref="CorrelatingHttpContextFactory"/>) on the
+/// response, even an error response rewritten later, keeps infrastructure requests out of traces, and names
+/// the request's span. The id and the trace id reach every log entry through ASP.NET Core's request scope and
+/// activity tracking.
 /// </summary>
-internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<CorrelationMiddleware> logger)
+internal sealed class CorrelationMiddleware(RequestDelegate next)
 {
     private static readonly HashSet<string> InfrastructurePaths = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -21,9 +21,6 @@ internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correl
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var requestId = RequestIds.AcceptOrCreate(context.Request.Headers[ContractHeaders.RequestId]);
-        context.TraceIdentifier = requestId;
-
         // Set when the headers go out: an exception handler clears headers set earlier.
         context.Response.OnStarting(static state =>
         {
@@ -41,13 +38,10 @@ internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correl
         {
             activity?.SetTag("http.request.method", context.Request.Method);
             activity?.SetTag("url.path", context.Request.Path.Value);
-            activity?.SetTag("nexus.request_id", requestId);
+            activity?.SetTag("nexus.request_id", context.TraceIdentifier);
         }
 
-        using (logger.BeginScope(new CorrelationScope(requestId, activity?.TraceId.ToHexString())))
-        {
-            await next(context);
-        }
+        await next(context);
 
         if (activity is { IsAllDataRequested: true })
         {
@@ -58,28 +52,5 @@ internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correl
                 activity.DisplayName = $"{context.Request.Method} {route}";
             }
         }
-    }
-
-    /// <summary>A log scope that structured formatters (JSON console, OTLP) write as named fields.</summary>
-    private sealed class CorrelationScope(string requestId, string? traceId) : IReadOnlyList<KeyValuePair<string, object?>>
-    {
-        public int Count => 2;
-
-        public KeyValuePair<string, object?> this[int index] => index switch
-        {
-            0 => new("RequestId", requestId),
-            1 => new("TraceId", traceId),
-            _ => throw new ArgumentOutOfRangeException(nameof(index)),
-        };
-
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-        {
-            yield return this[0];
-            yield return this[1];
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public override string ToString() => $"RequestId:{requestId} TraceId:{traceId}";
     }
 }
