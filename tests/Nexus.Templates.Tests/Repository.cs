@@ -5,15 +5,8 @@ internal static class Repository
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The public schemas live in <c>shared/schemas</c> beside the repository.</summary>
-    public static string Schema(string fileName)
-    {
-        var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "schemas", fileName));
-        var inCi = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-        if (!File.Exists(path) && inCi) throw new FileNotFoundException("The public schema is required in CI.", path);
-        Skip.IfNot(File.Exists(path), $"{fileName} is not beside the repository.");
-        return path;
-    }
+    /// <summary>A public schema kept in <c>docs/schemas</c>.</summary>
+    public static string Schema(string fileName) => Path.Combine(Root, "docs", "schemas", fileName);
 
     private static string FindRoot()
     {

@@ -7,7 +7,7 @@ public sealed class TemplateDefinitionTests
 {
     private static readonly string TemplateJson = Path.Combine(Repository.Root, "Nexus.Templates", "templates", "nexus-service", ".template.config", "template.json");
 
-    [SkippableFact]
+    [Fact]
     public void TemplateJson_ValidatesAgainstThePublicSchema()
     {
         var schema = JsonNode.Parse(File.ReadAllText(Repository.Schema("dotnet-template.json")))!;
