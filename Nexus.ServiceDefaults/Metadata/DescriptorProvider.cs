@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 
@@ -23,7 +22,7 @@ public sealed class DescriptorProvider
     private readonly NexusServiceOptions _options;
     private readonly EndpointDataSource _endpoints;
     private readonly IServer _server;
-    private readonly IServiceProvider _services;
+    private readonly IModelCatalog? _catalog;
     private readonly TypeSchemaGenerator _schemas;
     private readonly Lazy<IReadOnlyList<FunctionDescriptor>> _functions;
 
@@ -32,12 +31,12 @@ public sealed class DescriptorProvider
         EndpointDataSource endpoints,
         IServer server,
         IOptions<JsonOptions> jsonOptions,
-        IServiceProvider services)
+        IModelCatalog? catalog = null)
     {
         _options = options.Value;
         _endpoints = endpoints;
         _server = server;
-        _services = services;
+        _catalog = catalog;
         _schemas = new TypeSchemaGenerator(jsonOptions.Value.SerializerOptions);
         _functions = new Lazy<IReadOnlyList<FunctionDescriptor>>(BuildFunctions);
     }
@@ -45,7 +44,6 @@ public sealed class DescriptorProvider
     /// <summary>The descriptor as <c>GET /v1/metadata</c> serves it now.</summary>
     public async ValueTask<NexusServiceDescriptor> GetDescriptorAsync(CancellationToken cancellationToken)
     {
-        var catalog = _services.GetService<IModelCatalog>();
         return new NexusServiceDescriptor
         {
             Name = _options.Name!,
@@ -56,7 +54,7 @@ public sealed class DescriptorProvider
             Labels = _options.Labels,
             BaseUrls = BaseUrls(),
             Functions = _functions.Value,
-            Models = catalog is null ? null : await catalog.GetModelsAsync(cancellationToken),
+            Models = _catalog is null ? null : await _catalog.GetModelsAsync(cancellationToken),
         };
     }
 
