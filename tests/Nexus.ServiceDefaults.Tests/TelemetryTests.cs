@@ -36,6 +36,33 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Otlp_Grpc_ReceiverGetsTheRequestSpanWithItsTraceId()
+    {
+        await using var receiver = await RecordingServer.StartAsync(
+            app => app.MapPost("/opentelemetry.proto.collector.{signal}.v1.{service}/Export", async (HttpContext context) =>
+            {
+                // An empty Export*ServiceResponse in one gRPC frame, then an OK status in the trailers.
+                context.Response.ContentType = "application/grpc";
+                await context.Response.Body.WriteAsync(new byte[5]);
+                context.Response.AppendTrailer("grpc-status", "0");
+            }),
+            http2Only: true);
+        var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
+        });
+        var traceId = ActivityTraceId.CreateRandom();
+        await SendTraced(service, "v1/items/9", traceId);
+        await service.DisposeAsync();
+
+        var export = await receiver.WaitForAsync(
+            r => r.Path.Contains("TraceService", StringComparison.Ordinal) && Contains(r.Body, Convert.FromHexString(traceId.ToHexString())),
+            TimeSpan.FromSeconds(15));
+        export.Headers["Content-Type"].ShouldStartWith("application/grpc");
+    }
+
+    [Fact]
     public async Task Otlp_HealthRequests_AreNotExported()
     {
         await using var receiver = await RecordingServer.StartAsync(app => app.MapPost("/v1/{signal}", () => Results.Ok()));

@@ -18,10 +18,19 @@ public sealed class RecordingServer : IAsyncDisposable
     public Uri BaseAddress { get; }
     public ConcurrentQueue<RecordedRequest> Requests { get; }
 
-    public static async Task<RecordingServer> StartAsync(Action<WebApplication> map)
+    /// <summary>Starts the server; <paramref name="http2Only"/> speaks cleartext HTTP/2 with prior knowledge, as gRPC clients do.</summary>
+    public static async Task<RecordingServer> StartAsync(Action<WebApplication> map, bool http2Only = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (http2Only)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        }
+        else
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var requests = new ConcurrentQueue<RecordedRequest>();
