@@ -1,0 +1,126 @@
+using Nexus.Contract;
+using Nexus.Gateway.Registry;
+using Nexus.Gateway.Registry.Api;
+using Nexus.Gateway.Tests.Registry.Infrastructure;
+using Nexus.ServiceDefaults.Metadata;
+using Nexus.ServiceDefaults.Registration;
+
+namespace Nexus.Gateway.Tests.Registry;
+
+/// <summary>Several gateways sharing one real etcd: every gateway sees every registration, renewal and expiry.</summary>
+public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServer>, IAsyncLifetime
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    // Each test works under its own key prefix, so tests sharing the etcd process share no data.
+    private readonly string _prefix = $"/nexus-tests/{Guid.NewGuid():N}/instances/";
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        foreach (var owned in Enumerable.Reverse(_owned)) await owned.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task Register_OnOneGateway_IsSeenByEveryGatewayOnTheSameEtcd()
+    {
+        var (a, b) = (await GatewayAsync(), await GatewayAsync());
+        var instance = await InstanceAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var watch = b.Registry.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+
+        var registration = await RegisterAsync(a, instance);
+
+        (await watch.MoveNextAsync()).ShouldBeTrue();
+        watch.Current.Kind.ShouldBe(RegistryChangeKind.Added);
+        watch.Current.Instance.InstanceId.ShouldBe(registration.InstanceId);
+        var seenByB = await b.Client.GetFromJsonAsync<InstanceView>($"v1/registry/instances/{registration.InstanceId}", NexusJson.Options);
+        seenByB!.BaseUrl.ShouldBe(instance.Url);
+        // B probes the instance itself and routes to it once it is healthy.
+        await Eventually.WaitAsync(() => b.Registry.ReadyForService(seenByB.Service), r => r.Count == 1, "gateway B to see the instance ready");
+        var late = await GatewayAsync();
+        await Eventually.WaitAsync(() => late.Registry.Find(registration.InstanceId), i => i is not null, "a gateway started later to list the instance");
+        await watch.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task Instance_ThatStopsRenewing_DisappearsFromEveryGatewayWhenItsLeaseRunsOut()
+    {
+        var settings = new Dictionary<string, string?> { ["Nexus:Registry:LeaseSeconds"] = "2" };
+        var (a, b) = (await GatewayAsync(settings), await GatewayAsync(settings));
+        var instance = await InstanceAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var watch = b.Registry.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+
+        // Registered, then never renewed: to the registry, the same as a process killed with SIGKILL.
+        var registration = await RegisterAsync(a, instance);
+
+        var kinds = new List<RegistryChangeKind>();
+        while (await watch.MoveNextAsync())
+        {
+            if (watch.Current.Instance.InstanceId != registration.InstanceId) continue;
+            kinds.Add(watch.Current.Kind);
+            if (watch.Current.Kind == RegistryChangeKind.Removed) break;
+        }
+
+        kinds[0].ShouldBe(RegistryChangeKind.Added);
+        kinds[^1].ShouldBe(RegistryChangeKind.Removed);
+        await Eventually.WaitAsync(() => a.Registry.Find(registration.InstanceId), i => i is null, "gateway A to drop the instance");
+        var renewal = await new RegistrationClient(_http).RenewAsync(a.BaseAddress, registration, Renewal(await instance.DescriptorAsync()), CancellationToken.None);
+        renewal.ShouldBeNull();
+        await watch.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task RenewAndDeregister_OnAnotherGateway_ActOnTheSharedRegistration()
+    {
+        var settings = new Dictionary<string, string?> { ["Nexus:Registry:LeaseSeconds"] = "3" };
+        var (a, b) = (await GatewayAsync(settings), await GatewayAsync(settings));
+        var instance = await InstanceAsync();
+        var registration = await RegisterAsync(a, instance);
+        await Eventually.WaitAsync(() => b.Registry.Find(registration.InstanceId), i => i is not null, "gateway B to see the instance");
+        var client = new RegistrationClient(_http);
+        var descriptor = await instance.DescriptorAsync();
+
+        // Renewing through B alone for longer than the lease keeps the instance on both gateways.
+        for (var i = 0; i < 5; i++)
+        {
+            (await client.RenewAsync(b.BaseAddress, registration, Renewal(descriptor), CancellationToken.None)).ShouldNotBeNull();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        a.Registry.Find(registration.InstanceId).ShouldNotBeNull();
+        await client.DeregisterAsync(b.BaseAddress, registration, CancellationToken.None);
+        await Eventually.WaitAsync(() => a.Registry.Find(registration.InstanceId), i => i is null, "gateway A to drop the deregistered instance");
+    }
+
+    private async Task<RegistryGateway> GatewayAsync(Dictionary<string, string?>? settings = null)
+    {
+        Skip.If(etcd.Unavailable is not null, etcd.Unavailable);
+        var configuration = new Dictionary<string, string?>(settings ?? [])
+        {
+            ["Nexus:Registry:Etcd:Url"] = etcd.ClientUrl!.ToString(),
+            ["Nexus:Registry:Etcd:Prefix"] = _prefix,
+        };
+        var gateway = await RegistryGateway.StartAsync(configuration);
+        _owned.Add(gateway);
+        return gateway;
+    }
+
+    private async Task<TestInstance> InstanceAsync()
+    {
+        var instance = await TestInstance.StartAsync();
+        _owned.Add(instance);
+        return instance;
+    }
+
+    private async Task<RegisterInstanceResponse> RegisterAsync(RegistryGateway gateway, TestInstance instance) =>
+        await new RegistrationClient(_http).RegisterAsync(
+            gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = instance.Url, Descriptor = await instance.DescriptorAsync() }, CancellationToken.None);
+
+    private static RenewLeaseRequest Renewal(NexusServiceDescriptor descriptor) =>
+        new() { Version = descriptor.Version, DescriptorHash = DescriptorProvider.Hash(descriptor) };
+}
