@@ -211,8 +211,9 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         foreach (var watcher in _watchers.ToList())
         {
             if (watcher.Writer.TryWrite(change)) continue;
-            // Too far behind: end its stream rather than block the registry or drop events silently.
-            watcher.Writer.TryComplete(new InvalidOperationException("The watcher fell too far behind; watch again."));
+            // Too far behind: end its stream rather than block the registry or drop events silently; a client that
+            // watches again starts from a fresh snapshot.
+            watcher.Writer.TryComplete();
             _watchers.Remove(watcher);
         }
     }

@@ -142,15 +142,37 @@ public static partial class RegistryApi
     internal static Results<Ok<InstanceView>, ProblemHttpResult> Get(string instanceId, IServiceRegistry registry) =>
         registry.Find(instanceId) is { } instance ? TypedResults.Ok(InstanceView.From(instance)) : NotFound(instanceId);
 
-    internal static ServerSentEventsResult<string> Watch(IServiceRegistry registry, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(Events(registry, cancellationToken));
+    internal static ServerSentEventsResult<string> Watch(IServiceRegistry registry, IHostApplicationLifetime lifetime, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(Events(registry, lifetime.ApplicationStopping, cancellationToken));
 
-    private static async IAsyncEnumerable<SseItem<string>> Events(IServiceRegistry registry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> Events(IServiceRegistry registry, CancellationToken stopping, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var change in registry.WatchAsync(cancellationToken))
+        // End the stream when the gateway stops, or an open watch would hold shutdown for its whole timeout.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        var changes = registry.WatchAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+        try
         {
-            var data = JsonSerializer.Serialize(InstanceView.From(change.Instance), NexusJson.Options);
-            yield return new SseItem<string>(data, change.Kind.ToString().ToLowerInvariant()) { EventId = change.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await changes.MoveNextAsync();
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    more = false;
+                }
+
+                if (!more) break;
+                var change = changes.Current;
+                var data = JsonSerializer.Serialize(InstanceView.From(change.Instance), NexusJson.Options);
+                yield return new SseItem<string>(data, change.Kind.ToString().ToLowerInvariant()) { EventId = change.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }
+        }
+        finally
+        {
+            await changes.DisposeAsync();
         }
     }
 
