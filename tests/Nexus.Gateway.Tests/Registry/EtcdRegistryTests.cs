@@ -97,6 +97,34 @@ public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServe
         await Eventually.WaitAsync(() => a.Registry.Find(registration.InstanceId), i => i is null, "gateway A to drop the deregistered instance");
     }
 
+    [SkippableFact]
+    public async Task ServiceProcess_KilledWithSigkill_DisappearsFromEveryGatewayWhenItsLeaseRunsOut()
+    {
+        var settings = new Dictionary<string, string?> { ["Nexus:Registry:LeaseSeconds"] = "3" };
+        var (a, b) = (await GatewayAsync(settings), await GatewayAsync(settings));
+        var instanceId = $"killable-{Guid.NewGuid():N}";
+        await using var service = ServiceProcess.Start(new Dictionary<string, string>
+        {
+            ["Nexus__Name"] = "killable",
+            ["Nexus__InstanceId"] = instanceId,
+            ["Nexus__Registry__Url"] = a.BaseAddress.ToString(),
+            ["Nexus__Registry__Token"] = RegistryGateway.Token,
+        });
+
+        var first = await Eventually.WaitAsync(() => a.Registry.Find(instanceId), i => i is not null, "the service process to register", TimeSpan.FromSeconds(60));
+        await Eventually.WaitAsync(() => b.Registry.Find(instanceId), i => i?.State == InstanceState.Ready, "gateway B to see the service ready");
+        // It renews while it lives (every third of the lease), so it outlives its first lease on both gateways.
+        var pastFirstLease = first!.LeaseExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+        if (pastFirstLease > TimeSpan.Zero) await Task.Delay(pastFirstLease);
+        a.Registry.Find(instanceId).ShouldNotBeNull();
+        b.Registry.Find(instanceId).ShouldNotBeNull();
+
+        await service.KillAsync();
+
+        await Eventually.WaitAsync(() => a.Registry.Find(instanceId), i => i is null, "gateway A to drop the killed service", TimeSpan.FromSeconds(20));
+        await Eventually.WaitAsync(() => b.Registry.Find(instanceId), i => i is null, "gateway B to drop the killed service", TimeSpan.FromSeconds(20));
+    }
+
     private async Task<RegistryGateway> GatewayAsync(Dictionary<string, string?>? settings = null)
     {
         Skip.If(etcd.Unavailable is not null, etcd.Unavailable);
