@@ -98,6 +98,23 @@ public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServe
     }
 
     [SkippableFact]
+    public async Task Renew_WithNewVersionOnOneGateway_SpreadsTheRefetchedDescriptorToTheOthers()
+    {
+        var (a, b) = (await GatewayAsync(), await GatewayAsync());
+        var instance = await InstanceAsync();
+        var served = await instance.DescriptorAsync();
+        var client = new RegistrationClient(_http);
+        var registration = await client.RegisterAsync(
+            a.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = instance.Url, Descriptor = served with { Version = "0.0.1-old", Functions = [] } }, CancellationToken.None);
+        await Eventually.WaitAsync(() => b.Registry.Find(registration.InstanceId), i => i is not null, "gateway B to see the instance");
+
+        await client.RenewAsync(b.BaseAddress, registration, Renewal(served), CancellationToken.None);
+
+        var updated = await Eventually.WaitAsync(() => a.Registry.Find(registration.InstanceId)!, i => i.Descriptor.Version == served.Version, "gateway A to see the new descriptor");
+        updated.Descriptor.Functions.ShouldContain(f => f.Name == "echo");
+    }
+
+    [SkippableFact]
     public async Task ServiceProcess_KilledWithSigkill_DisappearsFromEveryGatewayWhenItsLeaseRunsOut()
     {
         var settings = new Dictionary<string, string?> { ["Nexus:Registry:LeaseSeconds"] = "3" };
