@@ -123,6 +123,33 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("{not json")]
+    [InlineData("{\"version\":\"1.0.0\"}")]
+    public async Task Renew_WithMalformedBody_Returns400AndKeepsTheRegistration(string body)
+    {
+        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+
+        using var request = RegistryGateway.Request(HttpMethod.Put, ContractPaths.RegistryLease(registration.InstanceId), registration.InstanceSecret, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await _gateway.Client.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        _gateway.Registry.Find(registration.InstanceId).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Deregister_WithoutSecret_Returns401AndKeepsTheRegistration()
+    {
+        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+
+        using var request = RegistryGateway.Request(HttpMethod.Delete, ContractPaths.RegistryInstance(registration.InstanceId), null);
+        using var response = await _gateway.Client.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        _gateway.Registry.Find(registration.InstanceId).ShouldNotBeNull();
+    }
+
+    [Theory]
     [InlineData("ftp://127.0.0.1:21", "http or https")]
     [InlineData("not a url", "http or https")]
     [InlineData("http://user:pw@127.0.0.1:5000", "credentials")]
