@@ -1,10 +1,12 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddNexusRegistry();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapRegistryApi();
 
 app.Run();
 

@@ -1,0 +1,52 @@
+namespace Nexus.Gateway.Registry;
+
+/// <summary>The registry's settings, bound from <c>Nexus:Registry</c> and validated at start.</summary>
+public sealed class RegistryOptions
+{
+    public const string SectionName = "Nexus:Registry";
+
+    /// <summary>The registration token services present; generated per process (and logged once) when unset.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>How long a registration lives without a renewal.</summary>
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>Largest registration body (descriptor included) accepted, in bytes.</summary>
+    public int MaxDescriptorBytes { get; set; } = 1024 * 1024;
+
+    public RegistryHealthOptions Health { get; set; } = new();
+
+    public EtcdOptions Etcd { get; set; } = new();
+}
+
+/// <summary>Active probing of <c>/health</c> and the passive signal from proxied requests (<c>Nexus:Registry:Health</c>).</summary>
+public sealed class RegistryHealthOptions
+{
+    /// <summary>Time between two probes of one instance.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A probe without an answer within this time counts as failed.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Consecutive successful probes before an instance is routed to (again).</summary>
+    public int HealthyThreshold { get; set; } = 2;
+
+    /// <summary>Consecutive failed probes before a ready instance is taken out of routing.</summary>
+    public int UnhealthyThreshold { get; set; } = 2;
+
+    /// <summary>Consecutive failed proxied requests before a ready instance is taken out of routing.</summary>
+    public int PassiveFailureThreshold { get; set; } = 5;
+}
+
+/// <summary>The etcd backend (<c>Nexus:Registry:Etcd</c>); the embedded backend serves when <see cref="Url"/> is unset.</summary>
+public sealed class EtcdOptions
+{
+    /// <summary>An etcd v3 client URL (its JSON gateway), e.g. <c>http://etcd:2379</c>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Key prefix under which instances live, one key per instance.</summary>
+    public string Prefix { get; set; } = "/nexus/registry/instances/";
+
+    /// <summary>Timeout of one etcd request (the watch stream excepted).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

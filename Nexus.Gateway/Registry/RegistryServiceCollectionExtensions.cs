@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Nexus.Gateway.Registry;
+using Nexus.Gateway.Registry.Backends;
+using Nexus.Gateway.Registry.Etcd;
+using Nexus.Gateway.Registry.Health;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Wires the service registry into the gateway: <c>builder.AddNexusRegistry()</c>.</summary>
+public static class RegistryServiceCollectionExtensions
+{
+    /// <summary>Adds the registry (embedded, or etcd when <c>Nexus:Registry:Etcd:Url</c> is set), its health prober and lease keeping.</summary>
+    public static TBuilder AddNexusRegistry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<ServiceRegistry>();
+        services.TryAddSingleton<IServiceRegistry>(sp => sp.GetRequiredService<ServiceRegistry>());
+        services.TryAddSingleton<RegistrationToken>();
+        services.TryAddSingleton<SelfAddresses>();
+        services.TryAddSingleton<RegistrationValidator>();
+        services.TryAddSingleton<DescriptorFetcher>();
+        services.TryAddSingleton<Registrar>();
+        // Instances are probed at the address they registered; following a redirect elsewhere would probe something else.
+        services.AddHttpClient(DescriptorFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+
+        if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 })
+        {
+            services.AddHttpClient(nameof(EtcdClient), (sp, http) =>
+            {
+                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!);
+                // The watch is a stream that lives as long as the gateway; requests carry their own timeouts.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            });
+            services.TryAddSingleton(sp => new EtcdClient(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(EtcdClient)),
+                sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.RequestTimeout));
+            services.TryAddSingleton<EtcdBackend>();
+            services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
+            services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");
+        }
+        else
+        {
+            services.TryAddSingleton<IRegistryBackend, EmbeddedBackend>();
+        }
+
+        services.AddHostedService<RegistryBackendService>();
+        services.AddHostedService<HealthProber>();
+        return builder;
+    }
+}
