@@ -85,7 +85,7 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
 
     private static string? FindBinaries()
     {
-        var postgres = ToolLocator.Find("postgres", ToolLocator.PostgresDirectories());
+        var postgres = ToolLocator.FindResolved("postgres", ToolLocator.PostgresDirectories());
         var candidates = (postgres is null ? [] : new[] { Path.GetDirectoryName(postgres)! }).Concat(ToolLocator.PostgresDirectories());
         return candidates.FirstOrDefault(dir => new[] { "postgres", "initdb", "pg_isready", "createdb" }.All(p => File.Exists(Path.Combine(dir, p))));
     }

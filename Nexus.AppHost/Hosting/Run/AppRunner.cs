@@ -81,15 +81,11 @@ internal sealed class AppRunner(NexusAppBuilder builder)
         {
             if (supervisor.State == ResourceState.Failed)
                 throw new ResourceStartException($"{waiter} waits for '{supervisor.Name}', which failed: {supervisor.Describe()}");
-            try
-            {
-                await Task.WhenAny(supervisor.Healthy, Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
+            await Task.WhenAny(supervisor.Healthy, Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            if (timeout.IsCancellationRequested && !supervisor.Healthy.IsCompleted)
                 throw new ResourceStartException(
                     $"{waiter} waits for '{supervisor.Name}', which did not become healthy within {_options.WaitTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s: {supervisor.Describe()}");
-            }
         }
     }
 

@@ -12,6 +12,8 @@ internal static class ProjectEnvironment
             environment["ASPNETCORE_URLS"] = string.Join(';', urls);
             environment["ASPNETCORE_ENVIRONMENT"] = "Development";
             environment["DOTNET_ENVIRONMENT"] = "Development";
+            // Under the app host a person reads the console, so services log text rather than JSON.
+            environment["Nexus__LogFormat"] = "text";
             environment["OTEL_SERVICE_NAME"] = resource.Name;
             environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={resource.Name}-{context.RunId}";
             if (!string.IsNullOrEmpty(context.OtlpEndpoint)) environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = context.OtlpEndpoint;

@@ -14,19 +14,20 @@ internal static class ToolLocator
             .Distinct(StringComparer.Ordinal);
     }
 
-    /// <summary>The full path of <paramref name="program"/>, symbolic links resolved; null when not installed.</summary>
-    public static string? Find(string program, IEnumerable<string>? extraDirectories = null)
-    {
-        foreach (var directory in SearchDirectories(extraDirectories))
-        {
-            var candidate = Path.Combine(directory, program);
-            if (!File.Exists(candidate)) continue;
-            var target = new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true);
-            return target?.FullName ?? Path.GetFullPath(candidate);
-        }
+    /// <summary>The full path of <paramref name="program"/>; null when not installed.</summary>
+    public static string? Find(string program, IEnumerable<string>? extraDirectories = null) =>
+        SearchDirectories(extraDirectories).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists) is { } path
+            ? Path.GetFullPath(path)
+            : null;
 
-        return null;
-    }
+    /// <summary>
+    /// Like <see cref="Find"/>, with symbolic links resolved: to find the directory a program's siblings live in. Not for
+    /// launching: some programs choose their behaviour by the name they are started under (redis-server is redis-check-rdb).
+    /// </summary>
+    public static string? FindResolved(string program, IEnumerable<string>? extraDirectories = null) =>
+        Find(program, extraDirectories) is { } path
+            ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path
+            : null;
 
     /// <summary>Debian installs each PostgreSQL major version under <c>/usr/lib/postgresql/N/bin</c>; newest first.</summary>
     public static IEnumerable<string> PostgresDirectories()
