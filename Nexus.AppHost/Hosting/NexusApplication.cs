@@ -60,6 +60,7 @@ public sealed class NexusApplication : IAsyncDisposable
         finally
         {
             await StopAsync().ConfigureAwait(false);
+            if (_runner is not null) Options.Output("Stopped." + Environment.NewLine + StartupTable.Render(_runner.Supervisors));
         }
     }
 

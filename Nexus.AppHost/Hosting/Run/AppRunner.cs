@@ -9,6 +9,7 @@ internal sealed class AppRunner(NexusAppBuilder builder)
     private readonly List<ResourceSupervisor> _supervisors = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private bool _stopped;
+    private ProcessLedger? _ledger;
 
     public IReadOnlyList<ResourceSupervisor> Supervisors => _supervisors;
 
@@ -34,11 +35,13 @@ internal sealed class AppRunner(NexusAppBuilder builder)
             TargetFramework = builder.AppHost.TargetFramework,
         };
 
+        _ledger = new ProcessLedger(stateDirectory);
+        foreach (var leftover in _ledger.StopLeftovers()) _options.Output($"Stopped {leftover}, left running by an app host that did not stop cleanly.");
         AllocatePorts(order);
         ParameterStore.Resolve(order.OfType<ParameterResource>(), stateDirectory);
         var setsid = ToolLocator.Find("setsid");
         foreach (var resource in order)
-            _supervisors.Add(new ResourceSupervisor(resource, await PlanAsync(resource, Context, ct).ConfigureAwait(false), _options, setsid));
+            _supervisors.Add(new ResourceSupervisor(resource, await PlanAsync(resource, Context, ct).ConfigureAwait(false), _options, setsid, _ledger));
 
         var started = new Dictionary<Resource, Task>();
         foreach (var supervisor in _supervisors) started[supervisor.Resource] = StartWhenReadyAsync(supervisor, started, ct);
@@ -163,6 +166,7 @@ internal sealed class AppRunner(NexusAppBuilder builder)
         if (_stopped) return;
         _stopped = true;
         for (var i = _supervisors.Count - 1; i >= 0; i--) await _supervisors[i].StopAsync().ConfigureAwait(false);
+        _ledger?.Clear();
         _http.Dispose();
     }
 }

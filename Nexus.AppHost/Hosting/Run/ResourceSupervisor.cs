@@ -7,7 +7,7 @@ namespace Nexus.AppHost.Hosting;
 /// Runs one resource: starts its process in a session of its own (so a terminal's Ctrl+C reaches only the app host,
 /// which stops resources in order), streams its output, gates on health, restarts it with backoff when it exits.
 /// </summary>
-internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusAppOptions options, string? setsid)
+internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusAppOptions options, string? setsid, ProcessLedger? ledger = null)
 {
     private const int RecentLines = 20;
     private readonly TaskCompletionSource _healthy = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,7 +27,8 @@ internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusA
 
     public int Restarts { get; private set; }
 
-    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    /// <summary>The running process's id; null before it starts, between restarts and after stopping.</summary>
+    public int? ProcessId { get; private set; }
 
     public int? LastExitCode { get; private set; }
 
@@ -109,6 +110,7 @@ internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusA
             }
 
             LastExitCode = process.ExitCode;
+            ProcessId = null;
             if (stopping.IsCancellationRequested) return;
             Restarts++;
             var delay = Backoff(Restarts);
@@ -156,6 +158,8 @@ internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusA
         State = ResourceState.Starting;
         LastHealthDetail = "starting";
         process.Start();
+        ProcessId = process.Id;
+        ledger?.Record(process.Id, Name);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         lock (_gate)
@@ -255,6 +259,7 @@ internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusA
         }
 
         if (_loop is not null) await _loop.ConfigureAwait(false);
+        ProcessId = null;
         if (State != ResourceState.Embedded) State = ResourceState.Stopped;
         lock (_gate) _process?.Dispose();
         _stopping.Dispose();

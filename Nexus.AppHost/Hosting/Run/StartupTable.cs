@@ -13,16 +13,17 @@ internal static class StartupTable
             s.Name,
             s.State.ToString().ToLowerInvariant(),
             s.Restarts.ToString(CultureInfo.InvariantCulture),
+            s.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "-",
             s.Plan.Url ?? "-",
             s.Plan.How,
             s.Plan.Why,
-        }).Prepend(["RESOURCE", "STATE", "RESTARTS", "URL", "HOW", "WHY"]).ToList();
-        var widths = Enumerable.Range(0, 5).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        }).Prepend(["RESOURCE", "STATE", "RESTARTS", "PID", "URL", "HOW", "WHY"]).ToList();
+        var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in rows)
         {
-            for (var i = 0; i < 5; i++) text.Append(row[i].PadRight(widths[i] + 2));
-            text.AppendLine(row[5]);
+            for (var i = 0; i < 6; i++) text.Append(row[i].PadRight(widths[i] + 2));
+            text.AppendLine(row[6]);
         }
 
         return text.ToString();
