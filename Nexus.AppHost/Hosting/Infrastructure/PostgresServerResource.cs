@@ -60,7 +60,7 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
             Launch = launch with { StopSignal = Posix.SigInt },
             PrepareAsync = token => InitializeAsync(bin, runAs, owner, root, data, password, token),
             Probe = new CommandHealthProbe(Path.Combine(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", port, "-t", "2"]),
-            AfterHealthyAsync = token => CreateDatabasesAsync(Path.Combine(bin, "createdb"), port, password, token),
+            AfterHealthyAsync = token => CreateDatabasesAsync(bin, port, password, token),
             How = "local binary",
             Why = $"PostgreSQL found in {bin}",
             Url = $"tcp://127.0.0.1:{port}",
@@ -87,7 +87,7 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
     {
         var postgres = ToolLocator.FindResolved("postgres", ToolLocator.PostgresDirectories());
         var candidates = (postgres is null ? [] : new[] { Path.GetDirectoryName(postgres)! }).Concat(ToolLocator.PostgresDirectories());
-        return candidates.FirstOrDefault(dir => new[] { "postgres", "initdb", "pg_isready", "createdb" }.All(p => File.Exists(Path.Combine(dir, p))));
+        return candidates.FirstOrDefault(dir => new[] { "postgres", "initdb", "pg_isready", "createdb", "psql" }.All(p => File.Exists(Path.Combine(dir, p))));
     }
 
     private static LaunchSpec Wrap(List<string> runAs, string program, IEnumerable<string> args, string workingDirectory)
@@ -117,12 +117,18 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
         }
     }
 
-    private async Task CreateDatabasesAsync(string createdb, string port, string password, CancellationToken ct)
+    private async Task CreateDatabasesAsync(string bin, string port, string password, CancellationToken ct)
     {
+        var environment = new Dictionary<string, string> { ["PGPASSWORD"] = password };
         foreach (var database in Databases)
         {
-            var result = await CommandRunner.RunAsync(createdb, ["-h", "127.0.0.1", "-p", port, "-U", UserName, database.DatabaseName],
-                TimeSpan.FromSeconds(30), ct, new Dictionary<string, string> { ["PGPASSWORD"] = password }).ConfigureAwait(false);
+            // Ask first, so a restart does not fill the server's log with "already exists" errors.
+            var exists = await CommandRunner.RunAsync(Path.Combine(bin, "psql"),
+                ["-h", "127.0.0.1", "-p", port, "-U", UserName, "-d", "postgres", "-tAc", $"SELECT 1 FROM pg_database WHERE datname = '{database.DatabaseName}'"],
+                TimeSpan.FromSeconds(30), ct, environment).ConfigureAwait(false);
+            if (exists.ExitCode == 0 && exists.Output == "1") continue;
+            var result = await CommandRunner.RunAsync(Path.Combine(bin, "createdb"), ["-h", "127.0.0.1", "-p", port, "-U", UserName, database.DatabaseName],
+                TimeSpan.FromSeconds(30), ct, environment).ConfigureAwait(false);
             ThrowUnlessCreated(result, database.DatabaseName);
         }
     }
@@ -139,6 +145,9 @@ public sealed class PostgresDatabaseResource : Resource, IResourceWithConnection
 {
     internal PostgresDatabaseResource(string name, string databaseName, PostgresServerResource server) : base(name)
     {
+        // A plain identifier: it is written into connection strings and the existence query as is.
+        if (databaseName.Length == 0 || !databaseName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') || char.IsAsciiDigit(databaseName[0]))
+            throw new ArgumentException($"Database name '{databaseName}' must be lower-case letters, digits and underscores.", nameof(databaseName));
         DatabaseName = databaseName;
         Server = server;
         ConnectionStringExpression = ReferenceExpression.Create($"{new ConnectionStringReference(server)};Database={databaseName}");
