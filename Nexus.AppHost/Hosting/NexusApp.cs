@@ -3,7 +3,23 @@ namespace Nexus.AppHost.Hosting;
 /// <summary>The entry point of the app model, as Aspire's <c>DistributedApplication</c>.</summary>
 public static class NexusApp
 {
-    public static NexusAppBuilder CreateBuilder(string[] args) => new(NexusAppOptions.Parse(args), AppHostInfo.FromAssembly());
+    public static NexusAppBuilder CreateBuilder(string[] args)
+    {
+        NexusAppOptions options;
+        try
+        {
+            options = NexusAppOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            // A mistyped option is the user's to fix: say what is wrong, without a stack trace.
+            Console.Error.WriteLine(ex.Message);
+            Environment.Exit(2);
+            throw;
+        }
+
+        return new NexusAppBuilder(options, AppHostInfo.FromAssembly());
+    }
 }
 
 /// <summary>Where the app host project is and how it was built, recorded at build time.</summary>

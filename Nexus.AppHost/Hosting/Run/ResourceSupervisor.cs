@@ -51,7 +51,8 @@ internal sealed class ResourceSupervisor(Resource resource, RunPlan plan, NexusA
     {
         if (Plan.Launch is null)
         {
-            State = Plan.IsEmbedded ? ResourceState.Embedded : ResourceState.Running;
+            // Without a process, a resource is as healthy as what it depends on, which the runner awaited already.
+            State = Plan.IsEmbedded ? ResourceState.Embedded : ResourceState.Healthy;
             LastHealthDetail = Plan.IsEmbedded ? "embedded default" : "no process";
             _healthy.TrySetResult();
             return;
