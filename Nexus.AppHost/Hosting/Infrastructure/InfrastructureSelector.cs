@@ -40,7 +40,7 @@ internal static class InfrastructureSelector
             var inspect = await CommandRunner.RunAsync(runtime, ["image", "inspect", image], TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
             if (inspect.ExitCode != 0)
             {
-                reasons.Add($"{name} has no image {image} ({FirstLine(inspect.Output)})");
+                reasons.Add($"{name} cannot provide image {image} ({Explanation(inspect.Output)})");
                 continue;
             }
 
@@ -69,6 +69,7 @@ internal static class InfrastructureSelector
         return (null, reasons.Count == 0 ? "no podman or docker installed" : string.Join("; ", reasons));
     }
 
-    private static string FirstLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "no output";
+    /// <summary>The runtime's error line (e.g. "Cannot connect to the Docker daemon"), not the empty JSON list it also prints.</summary>
+    private static string Explanation(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l != "[]") ?? "no output";
 }
