@@ -10,8 +10,7 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
     public PostgresServerResource(string name, ParameterResource password) : base(name, "docker.io/library/postgres", "16.4")
     {
         Password = password;
-        var tcp = AddEndpoint("tcp", "tcp", "tcp", 5432);
-        _ = tcp;
+        AddEndpoint("tcp", "tcp", "tcp", 5432);
         ContainerEnvironment.Add(new("POSTGRES_HOST_AUTH_METHOD", ReferenceExpression.Literal("scram-sha-256")));
         ContainerEnvironment.Add(new("POSTGRES_INITDB_ARGS", ReferenceExpression.Literal("--auth-host=scram-sha-256 --auth-local=scram-sha-256")));
         ContainerEnvironment.Add(new("POSTGRES_USER", ReferenceExpression.Literal(UserName)));
@@ -29,10 +28,13 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
 
     internal override string EmbeddedFallback => "consumers use their embedded store (the gateway: SQLite)";
 
-    internal override async Task<(RunPlan? Plan, string Reason)> TryLocalAsync(RunContext context, CancellationToken ct)
+    internal override Task<(RunPlan? Plan, string Reason)> TryLocalAsync(RunContext context, CancellationToken ct) =>
+        Task.FromResult(TryLocal(context));
+
+    private (RunPlan? Plan, string Reason) TryLocal(RunContext context)
     {
         var bin = FindBinaries();
-        if (bin is null) return (null, "no PostgreSQL binaries (postgres, initdb, pg_isready) on PATH or under /usr/lib/postgresql");
+        if (bin is null) return (null, "no PostgreSQL binaries (postgres, initdb, pg_isready, createdb, psql) on PATH or under /usr/lib/postgresql");
 
         // PostgreSQL refuses to run as root; as root, run it as the package's own system user.
         var runAs = new List<string>();
@@ -46,7 +48,6 @@ public sealed class PostgresServerResource : InfrastructureResource, IResourceWi
             runAs.AddRange([setpriv, $"--reuid={UserName}", $"--regid={UserName}", "--init-groups"]);
         }
 
-        await Task.CompletedTask.ConfigureAwait(false);
         var root = Path.Combine(context.StateDirectory, Name);
         var data = Path.Combine(root, "data");
         var port = AllocatedPort("tcp").ToString(CultureInfo.InvariantCulture);
