@@ -1,0 +1,24 @@
+namespace Nexus.AppHost.Composition;
+
+/// <summary>What makes a project a Nexus service under the app host: it registers with the gateway's registry.</summary>
+internal static class NexusServiceExtensions
+{
+    /// <summary>A backend service that waits for the gateway and registers with it using the run's registration token.</summary>
+    public static IResourceBuilder<ProjectResource> AddNexusService(this NexusAppBuilder builder, string name, string projectPath,
+        IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> registrationToken) =>
+        builder.AddProject(name, projectPath)
+            .WithReference(gateway)
+            .WaitFor(gateway)
+            .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
+            .WithEnvironment("Nexus__Registry__Token", registrationToken);
+
+    /// <summary>
+    /// The gateway is the registry: it accepts registrations carrying this run's token, and registers its own
+    /// descriptor with itself like any service, so it appears in the catalog.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSelfRegistration(this IResourceBuilder<ProjectResource> gateway,
+        IResourceBuilder<ParameterResource> registrationToken) =>
+        gateway
+            .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
+            .WithEnvironment("Nexus__Registry__Token", registrationToken);
+}
