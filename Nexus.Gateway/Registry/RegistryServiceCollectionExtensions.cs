@@ -19,6 +19,9 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
+        // The gateway is the registry: it must not register with itself (the AppHost gives every project the registry's address).
+        services.PostConfigure<Nexus.ServiceDefaults.NexusServiceOptions>(options => options.Registry.Enabled = false);
+
         services.TryAddSingleton<ServiceRegistry>();
         services.TryAddSingleton<IServiceRegistry>(sp => sp.GetRequiredService<ServiceRegistry>());
         services.TryAddSingleton<RegistrationToken>();
