@@ -1,10 +1,15 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayForwarding();
+builder.AddGatewayKeys();
+builder.AddGatewayLimits();
+builder.AddGatewayUsage();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapGatewayApi();
 
 app.Run();
 
