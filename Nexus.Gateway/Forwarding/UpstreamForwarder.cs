@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Routing;
 using Nexus.Gateway.Usage;
@@ -110,7 +109,6 @@ internal sealed class UpstreamForwarder(
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) return true;
-            if (e is SocketException) return true;
             // The handler's ConnectTimeout surfaces as a timeout before any byte of the request was sent.
             if (e is TimeoutException) return true;
         }

@@ -164,6 +164,8 @@ public sealed class FakeUpstream : IAsyncDisposable
                 if (i == 0 && StreamGate is { } gate) await gate.Task.WaitAsync(context.RequestAborted);
                 if (i == 1 && Behavior == UpstreamBehavior.CutStream)
                 {
+                    // Give the chunks time to arrive: a reset makes the receiver drop data it has not read yet.
+                    await Task.Delay(TimeSpan.FromMilliseconds(500));
                     context.Abort();
                     return;
                 }
