@@ -29,7 +29,7 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>A database file of its own, unless the caller shares one between gateways.</summary>
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"nexus-gateway-test-{Guid.NewGuid():N}.db");
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? configuration = null, IServiceRegistry? registry = null)
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? configuration = null, IServiceRegistry? registry = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Gateway", EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -45,6 +45,7 @@ public sealed class GatewayHost : IAsyncDisposable
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>()) settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
         if (registry is not null) builder.Services.AddSingleton(registry);
+        if (time is not null) builder.Services.AddSingleton(time);
 
         builder.AddServiceDefaults();
         builder.AddGatewayForwarding();

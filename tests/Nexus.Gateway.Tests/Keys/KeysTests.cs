@@ -72,6 +72,48 @@ public sealed class KeysTests
     }
 
     [Fact]
+    public async Task Chat_KeyPastItsExpiry_Returns401()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var time = new ManualTime();
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream), time: time);
+        var (tenantId, _, _) = await gateway.CreateKeyAsync();
+        using var created = await gateway.Admin.PostAsJsonAsync($"admin/tenants/{tenantId}/keys", new { name = "short", expiresAt = time.GetUtcNow().AddHours(1) });
+        var key = (await created.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+        using var client = gateway.Client(key);
+        using (var before = await client.PostAsJsonAsync("v1/chat/completions", Chat)) before.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        time.Advance(TimeSpan.FromHours(2));
+        using var after = await client.PostAsJsonAsync("v1/chat/completions", Chat);
+
+        after.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task AdminAudit_Paging_WalksEveryRecordOnce()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream));
+        var (tenantId, _, key) = await gateway.CreateKeyAsync();
+        using var client = gateway.Client(key);
+        for (var i = 0; i < 5; i++) using (await client.PostAsJsonAsync("v1/chat/completions", Chat)) { }
+        await AuditReader.WaitForAsync(gateway.Admin, $"admin/audit?tenantId={tenantId}", 5);
+
+        var ids = new List<long>();
+        string path = $"admin/audit?tenantId={tenantId}&limit=2";
+        while (true)
+        {
+            var page = (await gateway.Admin.GetFromJsonAsync<JsonObject>(path))!;
+            ids.AddRange(page["data"]!.AsArray().Select(r => r!["id"]!.GetValue<long>()));
+            if (page["next"] is not JsonValue next) break;
+            path = $"admin/audit?tenantId={tenantId}&limit=2&before={next.GetValue<long>()}";
+        }
+
+        ids.Count.ShouldBe(5);
+        ids.ShouldBeUnique();
+    }
+
+    [Fact]
     public async Task CreateKey_ExpiryInThePast_Returns400()
     {
         await using var gateway = await GatewayHost.StartAsync();
