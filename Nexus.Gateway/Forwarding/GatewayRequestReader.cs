@@ -78,7 +78,7 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
 
         var clientWantsUsage = json["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is { } include
             && include.GetValueKind() == JsonValueKind.True;
-        if (stream && !clientWantsUsage)
+        if (stream && !clientWantsUsage && endpoint.CountsCompletionTokens)
         {
             // Exact usage for streams: ask the upstream for it, and strip the usage chunk before the client sees it.
             var streamOptionsObject = json["stream_options"] as JsonObject ?? [];

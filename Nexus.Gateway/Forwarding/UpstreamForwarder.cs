@@ -25,6 +25,8 @@ internal sealed class UpstreamForwarder(
         var tried = new HashSet<string>(StringComparer.Ordinal);
         var meter = new UsageMeter();
         string? lastFailure = null;
+        // Headers set before forwarding (x-ratelimit-*) must survive the reset of a failed attempt.
+        var earlyHeaders = context.Response.Headers.ToArray();
         for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
         {
             var upstream = balancer.Pick(candidates, tried);
@@ -57,7 +59,7 @@ internal sealed class UpstreamForwarder(
             {
                 balancer.ReportFailure(upstream);
                 GatewayLog.UpstreamFailed(logger, upstream.InstanceId, "503", "trying another instance");
-                context.Response.Clear();
+                Reset(context, earlyHeaders);
                 lastFailure = "The upstream instance is unavailable.";
                 continue;
             }
@@ -81,7 +83,7 @@ internal sealed class UpstreamForwarder(
             if (error == ForwarderError.Request && !context.Response.HasStarted && IsConnectFailure(exception) && attempt < settings.MaxAttempts)
             {
                 GatewayLog.UpstreamFailed(logger, upstream.InstanceId, exception?.Message ?? error.ToString(), "trying another instance");
-                context.Response.Clear();
+                Reset(context, earlyHeaders);
                 lastFailure = "The upstream instance could not be reached.";
                 continue;
             }
@@ -90,7 +92,7 @@ internal sealed class UpstreamForwarder(
             var failedStatus = error == ForwarderError.RequestTimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
             if (!context.Response.HasStarted)
             {
-                context.Response.Clear();
+                Reset(context, earlyHeaders);
                 var message = failedStatus == 504 ? "The upstream instance did not answer in time." : "The upstream instance failed: " + error;
                 await GatewayErrors.WriteAsync(context, failedStatus, message, code: failedStatus == 504 ? "upstream_timeout" : "upstream_error");
             }
@@ -102,6 +104,12 @@ internal sealed class UpstreamForwarder(
         if (lastFailure is not null && lastFailure.Contains("unavailable", StringComparison.Ordinal)) noneStatus = StatusCodes.Status503ServiceUnavailable;
         await GatewayErrors.WriteAsync(context, noneStatus, lastFailure ?? "No instance is available (every circuit is open).", code: "no_available_instance");
         return new ForwardResult(noneStatus, null, meter, lastFailure ?? "no available instance", false);
+    }
+
+    private static void Reset(HttpContext context, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)
+    {
+        context.Response.Clear();
+        foreach (var (name, value) in headers) context.Response.Headers[name] = value;
     }
 
     private static bool IsConnectFailure(Exception? exception)

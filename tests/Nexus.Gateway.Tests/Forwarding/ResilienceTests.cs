@@ -29,6 +29,26 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task Chat_RetriedAfter503_KeepsRateLimitHeaders()
+    {
+        await using var failing = await FakeUpstream.StartAsync("failing");
+        await using var healthy = await FakeUpstream.StartAsync("healthy");
+        failing.Behavior = UpstreamBehavior.Fail503;
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", failing, healthy));
+        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { requestsPerMinute = 1000 });
+        using var client = gateway.Client(key);
+
+        for (var i = 0; i < 20 && failing.Requests == 0; i++)
+        {
+            using var response = await client.PostAsJsonAsync("v1/chat/completions", new { model = "llama", messages = new[] { new { role = "user", content = "Hi" } } });
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            response.Headers.GetValues("x-ratelimit-limit-requests").Single().ShouldBe("1000");
+        }
+
+        failing.Requests.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
     public async Task Chat_OneInstanceRefusesConnections_RetriedOnAnother()
     {
         var dead = await FakeUpstream.StartAsync("dead");
