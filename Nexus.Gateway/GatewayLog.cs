@@ -23,4 +23,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(3007, LogLevel.Warning, "Reconciling usage for key {KeyId} failed")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception, string keyId);
+
+    [LoggerMessage(3008, LogLevel.Error, "The key store or the limits store failed; refusing the request")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception);
 }

@@ -19,7 +19,8 @@ internal sealed class GatewayProxy(
     UpstreamForwarder forwarder,
     AuditQueue audit,
     GatewayMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<GatewayProxy> logger)
 {
     public const string TierHeader = "X-Nexus-Tier";
 
@@ -100,6 +101,12 @@ internal sealed class GatewayProxy(
             lease = acquired;
             result = await forwarder.ForwardAsync(context, request, upstreams, path is null ? null : "/" + path, timing);
         }
+        catch (Exception exception) when (IsStoreFailure(exception) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Keys and limits cannot be checked: refuse (fail closed) rather than serve unchecked, and say why.
+            GatewayLog.StoreUnavailable(logger, exception);
+            await RejectAsync(context, "store_unavailable", 503, "The gateway cannot check keys or limits right now; retry shortly.", code: "gateway_store_unavailable");
+        }
         finally
         {
             await FinishAsync(context, record, caller, request, lease, result, timing);
@@ -127,6 +134,9 @@ internal sealed class GatewayProxy(
             OverheadMs = timing.Overhead.TotalMilliseconds,
         });
     }
+
+    private static bool IsStoreFailure(Exception exception) =>
+        exception is System.Data.Common.DbException or IOException or System.Net.Sockets.SocketException or TimeoutException or LimitStoreException;
 
     private Task RejectAsync(HttpContext context, string reason, int status, string message, string? param = null, string? code = null)
     {

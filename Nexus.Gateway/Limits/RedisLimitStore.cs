@@ -51,7 +51,7 @@ internal sealed class RedisLimitStore(RespClient redis) : ILimitStore, IAsyncDis
         if (plan.Counters.Count == 0) return new LimitDecision(true, null, []);
         var args = plan.Counters.SelectMany(c => new[] { Text(c.Limit), Text(c.Increment), Text((long)c.Expiry.TotalSeconds) });
         var reply = await EvalAsync(AcquireScript, AcquireSha, plan, args, cancellationToken);
-        var items = reply.Items ?? throw new InvalidDataException("Redis returned no array from the limits script.");
+        var items = reply.Items ?? throw new LimitStoreException("Redis returned no array from the limits script.");
         var failed = items[0].Integer;
         return failed == 0
             ? new LimitDecision(true, null, items.Skip(1).Select(i => i.Integer).ToArray())
@@ -79,7 +79,7 @@ internal sealed class RedisLimitStore(RespClient redis) : ILimitStore, IAsyncDis
             reply = await redis.ExecuteAsync(["EVAL", script, .. tail], cancellationToken);
         }
 
-        return reply.IsError ? throw new InvalidOperationException("Redis rejected the limits script: " + reply.Text) : reply;
+        return reply.IsError ? throw new LimitStoreException("Redis rejected the limits script: " + reply.Text) : reply;
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -27,7 +27,7 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await store.ReleaseAsync(lease.Plan, lease.Plan.ReleaseDeltas(actualTokens), timeout.Token);
         }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException or System.Net.Sockets.SocketException)
+        catch (Exception exception) when (exception is IOException or LimitStoreException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
             GatewayLog.ReconcileFailed(logger, exception, keyId);
         }

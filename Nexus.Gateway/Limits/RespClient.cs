@@ -58,7 +58,7 @@ internal sealed class RespClient(string host, int port, string? password) : IAsy
             if (password is not null)
             {
                 var auth = await connection.SendAsync(["AUTH", password], cancellationToken);
-                if (auth.IsError) throw new InvalidOperationException("Redis refused the password: " + auth.Text);
+                if (auth.IsError) throw new LimitStoreException("Redis refused the password: " + auth.Text);
             }
 
             return connection;

@@ -90,4 +90,27 @@ public sealed class LimitsTests
         second.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         third.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Chat_LimitsStoreUnreachable_Returns503Envelope()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var closedPort = await FreePortAsync();
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream).With("ConnectionStrings:redis", $"127.0.0.1:{closedPort}"));
+        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { requestsPerMinute = 10 });
+        using var client = gateway.Client(key);
+
+        using var response = await client.PostAsJsonAsync("v1/chat/completions", Chat());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("gateway_store_unavailable");
+        upstream.Requests.ShouldBe(0);
+    }
+
+    private static Task<int> FreePortAsync()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return Task.FromResult(((IPEndPoint)listener.LocalEndpoint).Port);
+    }
 }
