@@ -28,6 +28,7 @@ public static class GatewayExtensions
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<RouteResolver>();
         services.TryAddSingleton<LoadBalancer>();
+        services.TryAddSingleton<CanaryRouter>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestReader>();
         services.TryAddSingleton<GatewayProxy>();

@@ -26,4 +26,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(3008, LogLevel.Error, "The key store or the limits store failed; refusing the request")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(3009, LogLevel.Warning, "Canary of {Route} rolled back: version {Version} failed more than the stable version")]
+    public static partial void CanaryRolledBack(ILogger logger, string route, string version);
 }

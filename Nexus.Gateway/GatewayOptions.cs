@@ -51,6 +51,28 @@ public sealed class GatewayOptions
 
     /// <summary>Static routes, useful without any registry: model ids and service names to upstream URLs.</summary>
     public StaticRoutesOptions Routes { get; set; } = new();
+
+    /// <summary>Weighted splits between two versions, by model id or service name (<c>Nexus:Gateway:Canaries:{name}</c>).</summary>
+    public Dictionary<string, CanaryRule> Canaries { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Sends a share of a route's traffic to instances of a new version; rolls back when it fails more than the old one.</summary>
+public sealed class CanaryRule
+{
+    /// <summary>The new version (the descriptor's <c>version</c>, or a static upstream's <c>Version</c>).</summary>
+    public string Version { get; set; } = "";
+
+    /// <summary>Percent of requests sent to the new version while it is healthy.</summary>
+    [Range(0, 100)]
+    public int WeightPercent { get; set; } = 10;
+
+    /// <summary>Rollback when the new version's error rate exceeds the old one's by more than this (0.05 = 5 points).</summary>
+    [Range(0.0, 1.0)]
+    public double RollbackMargin { get; set; } = 0.05;
+
+    /// <summary>Requests the new version must have served before its error rate is judged.</summary>
+    [Range(1, 1_000_000)]
+    public int MinRequests { get; set; } = 20;
 }
 
 /// <summary><c>Nexus:Gateway:Routes</c>: <c>Models:{id}</c> and <c>Services:{name}</c>, each a list of upstreams.</summary>
@@ -69,6 +91,9 @@ public sealed class StaticUpstream
 
     /// <summary>Routing labels (host, gpu, tier, any key).</summary>
     public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The version this upstream runs, for canary splits.</summary>
+    public string? Version { get; set; }
 
     /// <summary>Bearer credential the upstream expects (an external OpenAI-compatible API); never the client's key.</summary>
     public string? ApiKey { get; set; }

@@ -23,6 +23,14 @@ internal sealed class GatewayOptionsValidation : IValidateOptions<GatewayOptions
             }
         }
 
+        foreach (var (route, rule) in options.Canaries)
+        {
+            if (string.IsNullOrWhiteSpace(rule.Version)) errors.Add($"Nexus:Gateway:Canaries:{route}:Version is required.");
+            if (rule.WeightPercent is < 0 or > 100) errors.Add($"Nexus:Gateway:Canaries:{route}:WeightPercent must be 0 to 100.");
+            if (rule.RollbackMargin is < 0 or > 1) errors.Add($"Nexus:Gateway:Canaries:{route}:RollbackMargin must be 0 to 1.");
+            if (rule.MinRequests < 1) errors.Add($"Nexus:Gateway:Canaries:{route}:MinRequests must be at least 1.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

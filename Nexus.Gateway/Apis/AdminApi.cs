@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Keys;
+using Nexus.Gateway.Routing;
 using Nexus.Gateway.Storage;
 using Nexus.Gateway.Usage;
 
@@ -22,6 +23,8 @@ internal static class AdminApi
         admin.MapPut("/keys/{id}/policy", UpdateKeyPolicyAsync).WithSummary("Replaces a key's policy.");
         admin.MapDelete("/keys/{id}", RevokeKeyAsync).WithSummary("Revokes a key, on every replica within a second.");
         admin.MapGet("/routes", GetRoutes).WithSummary("The static routes from configuration.");
+        admin.MapGet("/canaries", GetCanaries).WithSummary("Canary splits and whether they were rolled back.");
+        admin.MapPost("/canaries/{route}/reset", ResetCanary).WithSummary("Clears a canary's counts and rollback, sending it traffic again.");
         admin.MapGet("/usage", GetUsageAsync).WithSummary("Token usage by tenant, key and model.");
         admin.MapGet("/audit", GetAuditAsync).WithSummary("Audit records, newest first; pass 'before' from the previous page's 'next'.");
         return app;
@@ -88,6 +91,11 @@ internal static class AdminApi
         await store.RevokeKeyAsync(id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static Ok<StaticRoutesOptions> GetRoutes(IOptionsMonitor<GatewayOptions> options) => TypedResults.Ok(options.CurrentValue.Routes);
+
+    private static Ok<IReadOnlyList<CanaryStatus>> GetCanaries(CanaryRouter canaries) => TypedResults.Ok(canaries.Statuses());
+
+    private static Results<NoContent, NotFound> ResetCanary(string route, CanaryRouter canaries) =>
+        canaries.Reset(route) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Ok<IReadOnlyList<UsageRow>>> GetUsageAsync(IGatewayStore store, string? tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.QueryUsageAsync(new UsageQuery { TenantId = tenantId, From = from, To = to }, cancellationToken));

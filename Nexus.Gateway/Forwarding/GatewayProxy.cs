@@ -19,6 +19,7 @@ internal sealed class GatewayProxy(
     UpstreamForwarder forwarder,
     AuditQueue audit,
     GatewayMetrics metrics,
+    CanaryRouter canaries,
     TimeProvider time,
     ILogger<GatewayProxy> logger)
 {
@@ -87,6 +88,8 @@ internal sealed class GatewayProxy(
                 }
             }
 
+            var route = service ?? request.Model!;
+            upstreams = canaries.Split(route, upstreams);
             var (decision, acquired) = await limiter.AcquireAsync(caller, request.PromptTokensEstimate + request.MaxCompletionTokens, context.Response, context.RequestAborted);
             if (!decision.Allowed)
             {
@@ -100,6 +103,7 @@ internal sealed class GatewayProxy(
 
             lease = acquired;
             result = await forwarder.ForwardAsync(context, request, upstreams, path is null ? null : "/" + path, timing);
+            canaries.Record(route, result.Instance, failed: !result.ClientAborted && (result.Status >= 500 || result.Meter.CutOff));
         }
         catch (Exception exception) when (IsStoreFailure(exception) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {

@@ -26,7 +26,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
                 foreach (var (key, value) in descriptor.Labels) labels[key] = value;
             }
 
-            upstreams.Add(new Upstream(instance.InstanceId, instance.BaseUrl, labels, null, FromRegistry: true));
+            upstreams.Add(new Upstream(instance.InstanceId, instance.BaseUrl, labels, null, FromRegistry: true, instance.Descriptor.Version));
         }
 
         AddStatic(upstreams, "model", model, options.CurrentValue.Routes.Models);
@@ -38,7 +38,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForService(string service)
     {
         var upstreams = registry.ReadyForService(service)
-            .Select(i => new Upstream(i.InstanceId, i.BaseUrl, i.Descriptor.Labels, null, FromRegistry: true))
+            .Select(i => new Upstream(i.InstanceId, i.BaseUrl, i.Descriptor.Labels, null, FromRegistry: true, i.Descriptor.Version))
             .ToList();
         AddStatic(upstreams, "service", service, options.CurrentValue.Routes.Services);
         if (upstreams.Count > 0) return (RouteOutcome.Found, upstreams);
@@ -52,7 +52,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
         for (var i = 0; i < configured.Count; i++)
         {
             var route = configured[i];
-            upstreams.Add(new Upstream($"static:{kind}:{name}:{i}", new Uri(route.Url), route.Labels, route.ApiKey, FromRegistry: false));
+            upstreams.Add(new Upstream($"static:{kind}:{name}:{i}", new Uri(route.Url), route.Labels, route.ApiKey, FromRegistry: false, route.Version));
         }
     }
 }

@@ -8,6 +8,7 @@ namespace Nexus.Gateway.Tests.Infrastructure;
 public abstract class LocalServer : IAsyncDisposable
 {
     private Process? _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     public int Port { get; } = FreePort();
 
@@ -31,8 +32,8 @@ public abstract class LocalServer : IAsyncDisposable
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -50,10 +51,10 @@ public abstract class LocalServer : IAsyncDisposable
         return await output;
     }
 
-    /// <summary>Polls until the server answers, with a deadline.</summary>
-    protected static async Task WaitUntilAsync(Func<Task<bool>> ready, string what)
+    /// <summary>Polls until the server answers, with a deadline; fails at once, with its output, if it exits.</summary>
+    protected async Task WaitUntilAsync(Func<Task<bool>> ready, string what)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (true)
         {
             try
@@ -65,7 +66,8 @@ public abstract class LocalServer : IAsyncDisposable
                 // Not up yet.
             }
 
-            if (timeout.IsCancellationRequested) throw new TimeoutException($"{what} did not start within 30 s.");
+            if (_process is { HasExited: true }) throw new InvalidOperationException($"{what} exited: {string.Join('\n', _output)}");
+            if (timeout.IsCancellationRequested) throw new TimeoutException($"{what} did not start within 90 s: {string.Join('\n', _output)}");
             await Task.Delay(100, CancellationToken.None);
         }
     }

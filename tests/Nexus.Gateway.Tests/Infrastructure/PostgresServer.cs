@@ -24,7 +24,7 @@ public sealed class PostgresServer : LocalServer
         string[] postgres = [Path.Combine(Bin, "postgres"), "-D", data, "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", server._directory];
         if (asRoot) server.Start("runuser", [.. prefix, .. postgres]);
         else server.Start(postgres[0], postgres[1..]);
-        await WaitUntilAsync(async () =>
+        await server.WaitUntilAsync(async () =>
         {
             await using var connection = new NpgsqlConnection(server.ConnectionString);
             await connection.OpenAsync();

@@ -14,7 +14,7 @@ public sealed class RedisServer : LocalServer
         RequireProgram(Executable);
         var server = new RedisServer();
         server.Start(Executable, ["--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-        await WaitUntilAsync(async () =>
+        await server.WaitUntilAsync(async () =>
         {
             await using var client = RespClient.FromConnectionString(server.ConnectionString);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
