@@ -1,12 +1,18 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// The registry first: forwarding falls back to static routes only when no registry is registered.
 builder.AddNexusRegistry();
+builder.AddGatewayForwarding();
+builder.AddGatewayKeys();
+builder.AddGatewayLimits();
+builder.AddGatewayUsage();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapRegistryApi();
+app.MapGatewayApi();
 
 app.Run();
 

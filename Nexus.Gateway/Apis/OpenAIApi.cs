@@ -1,0 +1,43 @@
+using Nexus.Gateway.Forwarding;
+using Nexus.Gateway.Keys;
+using Nexus.ServiceDefaults.Errors;
+
+namespace Nexus.Gateway.Apis;
+
+/// <summary>The OpenAI-compatible routes and <c>/v1/services/{service}/{**path}</c>, all forwarded by <see cref="GatewayProxy"/>.</summary>
+internal static class OpenAIApi
+{
+    public static IReadOnlyList<GatewayEndpoint> Endpoints { get; } =
+    [
+        new("chat.completions", "/v1/chat/completions", EndpointScopes.Chat, BodyKind.Json, CountsCompletionTokens: true, CanStream: true),
+        new("completions", "/v1/completions", EndpointScopes.Completions, BodyKind.Json, CountsCompletionTokens: true, CanStream: true),
+        new("embeddings", "/v1/embeddings", EndpointScopes.Embeddings, BodyKind.Json, CountsCompletionTokens: false, CanStream: false),
+        new("images.generations", "/v1/images/generations", EndpointScopes.Images, BodyKind.Json, CountsCompletionTokens: false, CanStream: true),
+        new("audio.speech", "/v1/audio/speech", EndpointScopes.Speech, BodyKind.Json, CountsCompletionTokens: false, CanStream: true),
+        new("audio.transcriptions", "/v1/audio/transcriptions", EndpointScopes.Transcriptions, BodyKind.Multipart, CountsCompletionTokens: false, CanStream: false),
+    ];
+
+    private static readonly GatewayEndpoint Services = new("services", "/v1/services", "services", BodyKind.Passthrough, CountsCompletionTokens: false, CanStream: false);
+
+    public static IEndpointRouteBuilder MapOpenAIApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var endpoint in Endpoints)
+        {
+            app.MapPost(endpoint.Path, (HttpContext context, GatewayProxy proxy) => proxy.HandleAsync(context, endpoint, null, null))
+                .WithOpenAIErrors()
+                .WithName(endpoint.Name)
+                .WithSummary($"OpenAI-compatible {endpoint.Name}, forwarded to an instance serving the requested model.")
+                .DisableRequestTimeout();
+        }
+
+        app.MapMethods("/v1/services/{service}/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], ForwardToServiceAsync)
+            .WithOpenAIErrors()
+            .WithName("services")
+            .WithSummary("Any function of a registered service, with the same keys, limits and audit as the OpenAI routes.");
+        return app;
+    }
+
+    /// <summary>Forwards to <c>/{path}</c> on an instance of the service.</summary>
+    private static Task ForwardToServiceAsync(HttpContext context, GatewayProxy proxy, string service, string? path) =>
+        proxy.HandleAsync(context, Services, service, path ?? "");
+}

@@ -1,0 +1,21 @@
+using Nexus.Gateway.Usage;
+
+namespace Nexus.Gateway.Forwarding;
+
+/// <summary>What one attempt at one instance learned while YARP forwarded it.</summary>
+internal sealed class AttemptState(UsageMeter meter, bool canRetry, bool stripUsage)
+{
+    public UsageMeter Meter { get; } = meter;
+
+    /// <summary>Whether a 503 from this instance may move on to another one (nothing sent to the client yet).</summary>
+    public bool CanRetry { get; } = canRetry;
+
+    public bool StripUsage { get; } = stripUsage;
+
+    /// <summary>The instance answered 503 and the answer was withheld so another instance can be tried.</summary>
+    public bool RetryOn503 { get; set; }
+
+    public bool Streamed { get; set; }
+
+    public long HeadersReceivedAt { get; set; }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Nexus.Contract;
+using Nexus.Gateway.Routing;
+using Nexus.Gateway.Usage;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Nexus.Gateway.Forwarding;
+
+/// <summary>
+/// Per attempt: never passes the client's gateway key upstream, maps <c>/v1/services/{service}/x</c> onto the
+/// instance's <c>/x</c>, withholds a retryable 503, and reads usage from the answer while it streams through.
+/// </summary>
+internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, AttemptState state) : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        proxyRequest.Headers.Authorization = upstream.ApiKey is { } apiKey ? new AuthenticationHeaderValue("Bearer", apiKey) : null;
+        proxyRequest.Headers.Remove(ContractHeaders.RequestId);
+        proxyRequest.Headers.TryAddWithoutValidation(ContractHeaders.RequestId, httpContext.TraceIdentifier);
+        if (pathOverride is not null)
+        {
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(pathOverride), httpContext.Request.QueryString);
+        }
+    }
+
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        state.HeadersReceivedAt = Stopwatch.GetTimestamp();
+        if (proxyResponse is null) return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyResponse.StatusCode == HttpStatusCode.ServiceUnavailable && state.CanRetry)
+        {
+            state.RetryOn503 = true;
+            return ValueTask.FromResult(false);
+        }
+
+        var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
+        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            state.Streamed = true;
+            // Tells nginx and similar proxies in front of the gateway not to buffer the stream either.
+            httpContext.Response.Headers["X-Accel-Buffering"] = "no";
+            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage), keepLength: false);
+        }
+        else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new JsonUsageStream(s, state.Meter), keepLength: true);
+        }
+        else if (mediaType is not null && (mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) || proxyResponse.Headers.TransferEncodingChunked == true))
+        {
+            httpContext.Response.Headers["X-Accel-Buffering"] = "no";
+        }
+
+        return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+}

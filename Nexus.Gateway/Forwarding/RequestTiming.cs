@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Nexus.Gateway.Forwarding;
+
+/// <summary>Clocks a request: total time, time spent waiting on upstreams, and the <c>Server-Timing</c> header.</summary>
+internal sealed class RequestTiming
+{
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _upstreamTicks;
+    private long _upstreamToHeadersTicks;
+
+    public static RequestTiming Start(HttpContext context)
+    {
+        var timing = new RequestTiming();
+        context.Response.OnStarting(static state =>
+        {
+            var (ctx, t) = ((HttpContext, RequestTiming))state;
+            var total = Stopwatch.GetElapsedTime(t._start).TotalMilliseconds;
+            var upstream = TimeSpan.FromTicks(Interlocked.Read(ref t._upstreamToHeadersTicks)).TotalMilliseconds;
+            ctx.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
+                $"gateway;dur={Math.Max(0, total - upstream):0.###}, upstream;dur={upstream:0.###}");
+            return Task.CompletedTask;
+        }, (context, timing));
+        return timing;
+    }
+
+    /// <summary>Adds one attempt: from sending to its headers, and from sending to the end of its body.</summary>
+    public void AddAttempt(long sentAt, long headersAt, long endedAt)
+    {
+        Interlocked.Add(ref _upstreamToHeadersTicks, Stopwatch.GetElapsedTime(sentAt, headersAt == 0 ? endedAt : headersAt).Ticks);
+        Interlocked.Add(ref _upstreamTicks, Stopwatch.GetElapsedTime(sentAt, endedAt).Ticks);
+    }
+
+    public TimeSpan Total => Stopwatch.GetElapsedTime(_start);
+
+    public TimeSpan Upstream => TimeSpan.FromTicks(Interlocked.Read(ref _upstreamTicks));
+
+    /// <summary>Time the request spent in the gateway itself rather than waiting on an upstream.</summary>
+    public TimeSpan Overhead => Total - Upstream is var overhead && overhead > TimeSpan.Zero ? overhead : TimeSpan.Zero;
+}

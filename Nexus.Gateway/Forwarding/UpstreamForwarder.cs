@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Nexus.Gateway.Routing;
+using Nexus.Gateway.Usage;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Nexus.Gateway.Forwarding;
+
+/// <summary>
+/// Sends a request through YARP's forwarder to the best instance, moving on to another one when the connection fails
+/// or the instance answers 503 before anything reached the client.
+/// </summary>
+internal sealed class UpstreamForwarder(
+    IHttpForwarder forwarder,
+    UpstreamInvoker invoker,
+    LoadBalancer balancer,
+    IOptionsMonitor<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<UpstreamForwarder> logger)
+{
+    public async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing)
+    {
+        var settings = options.CurrentValue;
+        var config = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout };
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        var meter = new UsageMeter();
+        string? lastFailure = null;
+        // Headers set before forwarding (x-ratelimit-*) must survive the reset of a failed attempt.
+        var earlyHeaders = context.Response.Headers.ToArray();
+        for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
+        {
+            var upstream = balancer.Pick(candidates, tried);
+            if (upstream is null) break;
+            tried.Add(upstream.InstanceId);
+            meter = new UsageMeter();
+            var canRetry = attempt < settings.MaxAttempts && tried.Count < candidates.Count;
+            var state = new AttemptState(meter, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage);
+
+            // A fresh copy of the body for every attempt, so a retry sends exactly what the first attempt sent.
+            context.Request.Body = new MemoryStream(request.Body, writable: false);
+            context.Request.ContentLength = request.Body.Length;
+            context.Request.Headers.TransferEncoding = default;
+
+            var health = balancer.HealthOf(upstream.InstanceId);
+            health.Begin(time.GetUtcNow());
+            var sentAt = Stopwatch.GetTimestamp();
+            ForwarderError error;
+            try
+            {
+                error = await forwarder.SendAsync(context, upstream.BaseUrl.ToString(), invoker.Invoker, config, new ProxyTransformer(upstream, pathOverride, state));
+            }
+            finally
+            {
+                health.End();
+                timing.AddAttempt(sentAt, state.HeadersReceivedAt, Stopwatch.GetTimestamp());
+            }
+
+            if (state.RetryOn503)
+            {
+                balancer.ReportFailure(upstream);
+                GatewayLog.UpstreamFailed(logger, upstream.InstanceId, "503", "trying another instance");
+                Reset(context, earlyHeaders);
+                lastFailure = "The upstream instance is unavailable.";
+                continue;
+            }
+
+            if (error == ForwarderError.None)
+            {
+                var status = context.Response.StatusCode;
+                if (status >= 500 || meter.CutOff) balancer.ReportFailure(upstream);
+                else balancer.ReportSuccess(upstream);
+                return new ForwardResult(status, upstream, meter, meter.CutOff ? "upstream stream cut off" : null, false);
+            }
+
+            if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+                or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.RequestBodyClient)
+            {
+                return new ForwardResult(ForwardResult.ClientClosedRequest, upstream, meter, "client disconnected", true);
+            }
+
+            balancer.ReportFailure(upstream);
+            var exception = context.GetForwarderErrorFeature()?.Exception;
+            if (error == ForwarderError.Request && !context.Response.HasStarted && IsConnectFailure(exception) && attempt < settings.MaxAttempts)
+            {
+                GatewayLog.UpstreamFailed(logger, upstream.InstanceId, exception?.Message ?? error.ToString(), "trying another instance");
+                Reset(context, earlyHeaders);
+                lastFailure = "The upstream instance could not be reached.";
+                continue;
+            }
+
+            GatewayLog.UpstreamFailed(logger, upstream.InstanceId, exception?.Message ?? error.ToString(), "giving up");
+            var failedStatus = error == ForwarderError.RequestTimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+            if (!context.Response.HasStarted)
+            {
+                Reset(context, earlyHeaders);
+                var message = failedStatus == 504 ? "The upstream instance did not answer in time." : "The upstream instance failed: " + error;
+                await GatewayErrors.WriteAsync(context, failedStatus, message, code: failedStatus == 504 ? "upstream_timeout" : "upstream_error");
+            }
+
+            return new ForwardResult(failedStatus, upstream, meter, error.ToString(), false);
+        }
+
+        var noneStatus = lastFailure is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
+        if (lastFailure is not null && lastFailure.Contains("unavailable", StringComparison.Ordinal)) noneStatus = StatusCodes.Status503ServiceUnavailable;
+        await GatewayErrors.WriteAsync(context, noneStatus, lastFailure ?? "No instance is available (every circuit is open).", code: "no_available_instance");
+        return new ForwardResult(noneStatus, null, meter, lastFailure ?? "no available instance", false);
+    }
+
+    private static void Reset(HttpContext context, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)
+    {
+        context.Response.Clear();
+        foreach (var (name, value) in headers) context.Response.Headers[name] = value;
+    }
+
+    private static bool IsConnectFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) return true;
+            // The handler's ConnectTimeout surfaces as a timeout before any byte of the request was sent.
+            if (e is TimeoutException) return true;
+        }
+
+        return false;
+    }
+}

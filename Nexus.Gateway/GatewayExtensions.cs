@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Nexus.Gateway;
+using Nexus.Gateway.Apis;
+using Nexus.Gateway.Forwarding;
+using Nexus.Gateway.Keys;
+using Nexus.Gateway.Limits;
+using Nexus.Gateway.Registry;
+using Nexus.Gateway.Routing;
+using Nexus.Gateway.Usage;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>One call per gateway feature, for Program.cs.</summary>
+public static class GatewayExtensions
+{
+    /// <summary>Options, routing, load balancing and YARP's forwarder. Without a registry in DI, only static routes serve.</summary>
+    public static IHostApplicationBuilder AddGatewayForwarding(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidation>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<IServiceRegistry, NoServiceRegistry>();
+        services.AddHttpForwarder();
+        services.TryAddSingleton<UpstreamInvoker>();
+        services.TryAddSingleton<RouteResolver>();
+        services.TryAddSingleton<LoadBalancer>();
+        services.TryAddSingleton<CanaryRouter>();
+        services.TryAddSingleton<UpstreamForwarder>();
+        services.TryAddSingleton<GatewayRequestReader>();
+        services.TryAddSingleton<GatewayProxy>();
+        return builder;
+    }
+
+    /// <summary>Tenants, API keys and the admin credential, over the store (SQLite, or PostgreSQL with <c>ConnectionStrings:nexusdb</c>).</summary>
+    public static IHostApplicationBuilder AddGatewayKeys(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddGatewayStorage();
+        builder.Services.TryAddSingleton<KeyAuthenticator>();
+        builder.Services.TryAddSingleton<AdminCredential>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminCredential>());
+        return builder;
+    }
+
+    /// <summary>Rate limits and budgets: in this process, or in Redis with <c>ConnectionStrings:redis</c> so every replica shares them.</summary>
+    public static IHostApplicationBuilder AddGatewayLimits(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var redis = builder.Configuration.GetConnectionString("redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            builder.Services.TryAddSingleton<ILimitStore>(_ => new RedisLimitStore(RespClient.FromConnectionString(redis)));
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<ILimitStore, MemoryLimitStore>();
+        }
+
+        builder.Services.TryAddSingleton<RequestLimiter>();
+        return builder;
+    }
+
+    /// <summary>The audit trail (batched, flushed on shutdown) and the <c>Nexus.Gateway</c> meter.</summary>
+    public static IHostApplicationBuilder AddGatewayUsage(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<GatewayMetrics>();
+        builder.Services.TryAddSingleton<AuditQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditQueue>());
+        return builder;
+    }
+
+    /// <summary>The OpenAI-compatible API, <c>/v1/services</c>, <c>/v1/models</c>, <c>/v1/usage</c> and <c>/admin</c>.</summary>
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapOpenAIApi();
+        app.MapModelsApi();
+        app.MapTenantUsageApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Nexus.Gateway.Keys;
+
+/// <summary>Key material: generation, the stored hash, and the prefix shown in listings.</summary>
+internal static class ApiKeys
+{
+    public const string TenantKeyPrefix = "nx-";
+    public const string AdminKeyPrefix = "nxadm-";
+
+    /// <summary>A new key: prefix, 32 random bytes base64url. Shown once, then only its hash is kept.</summary>
+    public static string Generate(string prefix) =>
+        prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Enough of the key to tell keys apart in a listing, far too little to guess the rest.</summary>
+    public static string DisplayPrefix(string key) => key[..Math.Min(key.Length, 10)];
+
+    public static bool HashesEqual(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+
+    public static string? FromAuthorization(string? header)
+    {
+        const string Bearer = "Bearer ";
+        if (header is null || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)) return null;
+        var key = header[Bearer.Length..].Trim();
+        return key.Length is > 0 and <= 256 ? key : null;
+    }
+
+    public static string NewId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Nexus.Gateway.Keys;
+
+namespace Nexus.Gateway.Limits;
+
+/// <summary>What a counter limits; decides the rejection reason and when to retry.</summary>
+internal enum LimitKind
+{
+    Requests,
+    Tokens,
+    Concurrency,
+    DailyBudget,
+    MonthlyBudget,
+}
+
+/// <summary>One counter to check and bump atomically with the others of a request.</summary>
+internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, long Increment, TimeSpan Expiry, DateTimeOffset ResetsAt);
+
+/// <summary>
+/// Every counter a request touches, for its key and its tenant: fixed one-minute windows for requests and tokens,
+/// a gauge for concurrency, calendar (UTC) day and month for budgets. Tokens are reserved up front and reconciled after.
+/// </summary>
+internal sealed record LimitPlan(IReadOnlyList<LimitCounter> Counters, long ReservedTokens)
+{
+    public static LimitPlan For(IEnumerable<(string Scope, Policy Policy)> scopes, long reservedTokens, DateTimeOffset now)
+    {
+        var minute = now.ToUnixTimeSeconds() / 60;
+        var minuteEnd = DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60);
+        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var day = dayStart.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var month = monthStart.ToString("yyyyMM", CultureInfo.InvariantCulture);
+        var counters = new List<LimitCounter>();
+        foreach (var (scope, policy) in scopes)
+        {
+            if (policy.RequestsPerMinute is { } rpm)
+                counters.Add(new($"nx:rpm:{scope}:{minute}", LimitKind.Requests, rpm, 1, TimeSpan.FromSeconds(120), minuteEnd));
+            if (policy.TokensPerMinute is { } tpm)
+                counters.Add(new($"nx:tpm:{scope}:{minute}", LimitKind.Tokens, tpm, reservedTokens, TimeSpan.FromSeconds(120), minuteEnd));
+            if (policy.MaxConcurrentRequests is { } concurrency)
+                counters.Add(new($"nx:conc:{scope}", LimitKind.Concurrency, concurrency, 1, TimeSpan.FromMinutes(15), now.AddSeconds(1)));
+            if (policy.DailyTokenBudget is { } daily)
+                counters.Add(new($"nx:day:{scope}:{day}", LimitKind.DailyBudget, daily, reservedTokens, TimeSpan.FromDays(2), dayStart.AddDays(1)));
+            if (policy.MonthlyTokenBudget is { } monthly)
+                counters.Add(new($"nx:mon:{scope}:{month}", LimitKind.MonthlyBudget, monthly, reservedTokens, TimeSpan.FromDays(32), monthStart.AddMonths(1)));
+        }
+
+        return new LimitPlan(counters, reservedTokens);
+    }
+
+    /// <summary>What to add to each counter once the real usage is known: give back the slot, correct the reservation.</summary>
+    public long[] ReleaseDeltas(long actualTokens) => Counters.Select(c => c.Kind switch
+    {
+        LimitKind.Concurrency => -1L,
+        LimitKind.Requests => 0L,
+        _ => actualTokens - ReservedTokens,
+    }).ToArray();
+}
+
+/// <summary>The answer to a request for capacity; <see cref="Values"/> holds each counter's value after the bump.</summary>
+internal sealed record LimitDecision(bool Allowed, LimitCounter? Exceeded, long[] Values);
+
+/// <summary>Where counters live: this process, or Redis shared by every replica.</summary>
+internal interface ILimitStore
+{
+    /// <summary>Checks every counter and bumps them all, or none, atomically.</summary>
+    ValueTask<LimitDecision> AcquireAsync(LimitPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Adds <paramref name="deltas"/> to the plan's counters (never below zero).</summary>
+    ValueTask ReleaseAsync(LimitPlan plan, long[] deltas, CancellationToken cancellationToken);
+}

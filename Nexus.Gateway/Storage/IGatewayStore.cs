@@ -1,0 +1,44 @@
+using Nexus.Gateway.Keys;
+using Nexus.Gateway.Usage;
+
+namespace Nexus.Gateway.Storage;
+
+/// <summary>The gateway's durable state: tenants, keys, settings and the audit trail. SQLite or PostgreSQL.</summary>
+public interface IGatewayStore
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    Task CreateTenantAsync(Tenant tenant, CancellationToken cancellationToken);
+
+    Task<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken);
+
+    Task<bool> UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the tenant and revokes its keys; its audit records stay.</summary>
+    Task<bool> DeleteTenantAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
+
+    Task<ApiKeyRecord?> FindKeyByHashAsync(string hash, CancellationToken cancellationToken);
+
+    Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task<bool> UpdateKeyPolicyAsync(string id, Policy policy, CancellationToken cancellationToken);
+
+    Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Stores the value unless one exists; returns whether this call stored it.</summary>
+    Task<bool> TrySetSettingAsync(string name, string value, CancellationToken cancellationToken);
+
+    Task WriteAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Nexus.Gateway.Usage;
+
+/// <summary>
+/// Reads an upstream SSE stream event by event on its way to the client: takes the usage, drops the usage-only chunk
+/// for a client that did not ask for it, and turns a stream cut off before <c>[DONE]</c> into an SSE error event
+/// instead of a clean end. Each event passes on as soon as its blank line arrives.
+/// </summary>
+internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage) : Stream
+{
+    private static readonly byte[] CutOffEvent = Encoding.UTF8.GetBytes(
+        "event: error\ndata: {\"error\":{\"message\":\"The upstream stream ended before the answer was complete.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_cut\"}}\n\n");
+
+    private readonly byte[] _scratch = new byte[16 * 1024];
+    private byte[] _pending = new byte[16 * 1024];
+    private int _pendingLength;
+    private readonly MemoryStream _output = new();
+    private int _outputOffset;
+    private bool _finished;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var available = (int)_output.Length - _outputOffset;
+            if (available > 0)
+            {
+                var count = Math.Min(available, buffer.Length);
+                _output.GetBuffer().AsMemory(_outputOffset, count).CopyTo(buffer);
+                _outputOffset += count;
+                if (_outputOffset == _output.Length)
+                {
+                    _output.SetLength(0);
+                    _outputOffset = 0;
+                }
+
+                return count;
+            }
+
+            if (_finished) return 0;
+            int read;
+            try
+            {
+                read = await inner.ReadAsync(_scratch, cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is IOException or HttpRequestException or ObjectDisposedException)
+            {
+                read = -1;
+            }
+
+            if (read <= 0)
+            {
+                _finished = true;
+                if (!meter.Done)
+                {
+                    meter.CutOff = true;
+                    _output.Write(CutOffEvent);
+                }
+
+                continue;
+            }
+
+            Append(_scratch.AsSpan(0, read));
+            Drain();
+        }
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        if (_pendingLength + data.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + data.Length));
+        data.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += data.Length;
+    }
+
+    private void Drain()
+    {
+        var start = 0;
+        while (EventEnd(_pending.AsSpan(start, _pendingLength - start)) is var end && end > 0)
+        {
+            var evt = _pending.AsSpan(start, end);
+            if (Keep(evt)) _output.Write(evt);
+            start += end;
+        }
+
+        if (start > 0)
+        {
+            _pending.AsSpan(start, _pendingLength - start).CopyTo(_pending);
+            _pendingLength -= start;
+        }
+    }
+
+    /// <summary>Length of the first complete event including its blank line, or 0.</summary>
+    private static int EventEnd(ReadOnlySpan<byte> data)
+    {
+        for (var i = 0; i + 1 < data.Length; i++)
+        {
+            if (data[i] != '\n') continue;
+            if (data[i + 1] == '\n') return i + 2;
+            if (data[i + 1] == '\r' && i + 2 < data.Length && data[i + 2] == '\n') return i + 3;
+        }
+
+        return 0;
+    }
+
+    private bool Keep(ReadOnlySpan<byte> evt)
+    {
+        var text = Encoding.UTF8.GetString(evt);
+        var data = new StringBuilder();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line.AsSpan(line.Length > 5 && line[5] == ' ' ? 6 : 5));
+        }
+
+        var payload = data.ToString();
+        if (payload.Length == 0) return true;
+        if (payload == "[DONE]")
+        {
+            meter.Done = true;
+            return true;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            var hasChoices = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("choices", out var choices)
+                && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0;
+            if (hasChoices && CarriesContent(root.GetProperty("choices"))) meter.ContentChunks++;
+            var usageChunk = meter.Observe(root) && !hasChoices;
+            return !(usageChunk && stripUsage);
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+    }
+
+    private static bool CarriesContent(JsonElement choices)
+    {
+        foreach (var choice in choices.EnumerateArray())
+        {
+            if (choice.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && text.GetString()!.Length > 0) return true;
+            if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object) continue;
+            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString()!.Length > 0) return true;
+            if (delta.TryGetProperty("tool_calls", out var tools) && tools.ValueKind == JsonValueKind.Array) return true;
+        }
+
+        return false;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+            _output.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Measures, in one run: the static upstream directly, a minimal YARP proxy in front of it, and Nexus.Gateway
+# (key auth, limits, budgets, audit and routing on) in front of it. Prints a Markdown table.
+# Needs: the .NET SDK, wrk (Debian: apt-get install wrk), curl. Usage: bench/gateway/run.sh [seconds per run]
+set -euo pipefail
+cd "$(dirname "$0")"
+duration="${1:-10}"
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_for() {
+  for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "$1 did not come up" >&2; exit 1
+}
+
+echo "Publishing (Release)..." >&2
+dotnet publish StaticUpstream/StaticUpstream.csproj -c Release -o "$work/upstream" >/dev/null
+dotnet publish MinimalProxy/MinimalProxy.csproj -c Release -o "$work/proxy" >/dev/null
+dotnet publish ../../Nexus.Gateway/Nexus.Gateway.csproj -c Release -o "$work/gateway" >/dev/null
+
+upstream_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
+admin_key="nxadm-bench-$(date +%s)"
+export DOTNET_gcServer=0 Logging__LogLevel__Default=Warning
+
+ASPNETCORE_URLS="http://127.0.0.1:$upstream_port" dotnet "$work/upstream/StaticUpstream.dll" & pids+=($!)
+ASPNETCORE_URLS="http://127.0.0.1:$proxy_port" Upstream="http://127.0.0.1:$upstream_port/" dotnet "$work/proxy/MinimalProxy.dll" & pids+=($!)
+(cd "$work" && ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" \
+  Nexus__Registry__Enabled=false Nexus__LogFormat=text \
+  Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$work/gateway.db" \
+  Nexus__Gateway__Routes__Models__bench__0__Url="http://127.0.0.1:$upstream_port/" \
+  dotnet "$work/gateway/Nexus.Gateway.dll" >"$work/gateway.log" 2>&1) & pids+=($!)
+gateway_pid=${pids[2]}
+
+wait_for "http://127.0.0.1:$gateway_port/health"
+for port in "$upstream_port" "$proxy_port"; do
+  for _ in $(seq 1 300); do curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/chat/completions" && break; sleep 0.1; done
+done
+
+# A tenant with generous limits, so every limit and budget is checked but none refuses.
+tenant=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","policy":{"requestsPerMinute":100000000,"tokensPerMinute":100000000000,"maxConcurrentRequests":1000,"dailyTokenBudget":1000000000000,"monthlyTokenBudget":1000000000000}}' \
+  "http://127.0.0.1:$gateway_port/admin/tenants" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+key=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"name":"bench"}' \
+  "http://127.0.0.1:$gateway_port/admin/tenants/$tenant/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+
+# wrk prints latency percentiles with --latency; convert "123.45us" / "1.23ms" to milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
+measure() { # name url key
+  local name=$1 url=$2 key=$3
+  BENCH_KEY="$key" wrk -t1 -c1 -d2s -s chat.lua "$url/v1/chat/completions" >/dev/null # warm-up
+  local c1 c32
+  c1=$(BENCH_KEY="$key" wrk -t1 -c1 -d"${duration}s" --latency -s chat.lua "$url/v1/chat/completions")
+  c32=$(BENCH_KEY="$key" wrk -t2 -c32 -d"${duration}s" -s chat.lua "$url/v1/chat/completions")
+  local p50 p99 rps errors
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$c32$c1"); errors=${errors:-0}
+  echo "| $name | $p50 | $p99 | $rps | $errors |"
+}
+
+echo
+echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=32 throughput (req/s) | non-2xx |"
+echo "|---|---|---|---|---|"
+measure "upstream direct" "http://127.0.0.1:$upstream_port" ""
+measure "minimal YARP proxy" "http://127.0.0.1:$proxy_port" ""
+measure "Nexus.Gateway (auth, limits, audit, routing)" "http://127.0.0.1:$gateway_port" "$key"
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$(pgrep -P "$gateway_pid" -f Nexus.Gateway.dll || echo "$gateway_pid")/status" 2>/dev/null || echo 0)
+audited=$(curl -fs -H "Authorization: Bearer $admin_key" "http://127.0.0.1:$gateway_port/admin/usage" | python3 -c 'import json,sys; print(sum(r["requests"] for r in json.load(sys.stdin)))')
+echo
+echo "Gateway resident memory after the run: $((rss_kb / 1024)) MiB; requests in its audit trail: $audited."
