@@ -13,8 +13,8 @@ using OpenTelemetry.Trace;
 namespace Nexus.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Traces, metrics and logs. The SDK always runs (so every request has a trace id and <c>/metrics</c> has data);
-/// OTLP export is added when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Configured through the core SDK because
+/// Traces, metrics and logs. Metrics always run (<c>/metrics</c> reads them); traces are recorded and all three
+/// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Configured through the core SDK because
 /// OpenTelemetry.Extensions.Hosting is not available to us (docs/packages.md).
 /// </summary>
 internal static class TelemetryExtensions
@@ -31,10 +31,16 @@ internal static class TelemetryExtensions
         var sdk = OpenTelemetrySdk.Create(otel =>
         {
             otel.ConfigureResource(r => r.Clear().AddAttributes(resource.Attributes));
-            otel.WithTracing(tracing => tracing
-                .AddSource(ActivitySources)
-                .AddSource(identity.Name)
-                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler())));
+            // Spans are recorded only when they go somewhere. Without an exporter, ASP.NET Core still starts an
+            // activity per request (for log scopes), so trace ids and traceparent propagation work unrecorded.
+            if (otlp is not null)
+            {
+                otel.WithTracing(tracing => tracing
+                    .AddSource(ActivitySources)
+                    .AddSource(identity.Name)
+                    .SetSampler(new ParentBasedSampler(new AlwaysOnSampler())));
+            }
+
             otel.WithMetrics(metrics => metrics
                 .AddMeter("*")
                 .AddReader(prometheus.Reader));
