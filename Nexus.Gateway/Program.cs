@@ -11,7 +11,7 @@ builder.AddGatewayUsage();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapRegistryApi();
+app.MapRegistryApi().RequireAdminKey(); // reading the registry is for operators; writing takes registration credentials
 app.MapGatewayApi();
 
 app.Run();

@@ -12,7 +12,7 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").AddEndpointFilter(RequireAdminAsync).WithTags("Admin");
+        var admin = app.MapGroup("/admin").RequireAdminKey().WithTags("Admin");
         admin.MapPost("/tenants", CreateTenantAsync).WithSummary("Creates a tenant with its policy.");
         admin.MapGet("/tenants", ListTenantsAsync).WithSummary("Lists tenants.");
         admin.MapGet("/tenants/{id}", GetTenantAsync).WithSummary("Gets a tenant.");
@@ -28,14 +28,6 @@ internal static class AdminApi
         admin.MapGet("/usage", GetUsageAsync).WithSummary("Token usage by tenant, key and model.");
         admin.MapGet("/audit", GetAuditAsync).WithSummary("Audit records, newest first; pass 'before' from the previous page's 'next'.");
         return app;
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var credential = context.HttpContext.RequestServices.GetRequiredService<AdminCredential>();
-        return credential.IsValid(context.HttpContext.Request.Headers.Authorization)
-            ? await next(context)
-            : TypedResults.Problem("An admin key is required: 'Authorization: Bearer <admin key>'.", statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<Results<Created<Tenant>, ProblemHttpResult>> CreateTenantAsync(CreateTenantRequest request, IGatewayStore store, TimeProvider time, CancellationToken cancellationToken)

@@ -1,15 +1,23 @@
 namespace Nexus.Gateway.Tests.Infrastructure;
 
-/// <summary>Waits for something the gateway does after the client already has its answer (metrics, passive health).</summary>
+/// <summary>Waits, with a timeout, for what background work makes true: metrics, passive health, probes, leases, watches.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what)
+    public static async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
         {
-            if (timeout.IsCancellationRequested) throw new TimeoutException($"Still not true after 10 s: {what}.");
-            await Task.Delay(20, CancellationToken.None);
+            var value = await probe();
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}; last value: {value}");
+            await Task.Delay(50);
         }
     }
+
+    public static Task<T> WaitAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null) =>
+        WaitAsync(() => Task.FromResult(probe()), done, what, timeout);
+
+    public static Task TrueAsync(Func<bool> condition, string what) =>
+        WaitAsync(condition, value => value, what, TimeSpan.FromSeconds(10));
 }

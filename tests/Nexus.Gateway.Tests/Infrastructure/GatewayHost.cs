@@ -48,12 +48,14 @@ public sealed class GatewayHost : IAsyncDisposable
         if (time is not null) builder.Services.AddSingleton(time);
 
         builder.AddServiceDefaults();
+        builder.AddNexusRegistry();
         builder.AddGatewayForwarding();
         builder.AddGatewayKeys();
         builder.AddGatewayLimits();
         builder.AddGatewayUsage();
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        app.MapRegistryApi().RequireAdminKey();
         app.MapGatewayApi();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

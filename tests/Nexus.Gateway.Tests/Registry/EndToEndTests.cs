@@ -1,4 +1,5 @@
 using Nexus.Gateway.Registry;
+using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 
 namespace Nexus.Gateway.Tests.Registry;

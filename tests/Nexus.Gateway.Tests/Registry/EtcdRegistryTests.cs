@@ -1,6 +1,7 @@
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Registry.Api;
+using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;

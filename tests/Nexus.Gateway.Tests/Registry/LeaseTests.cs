@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Registry.Backends;
+using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Registration;
 
