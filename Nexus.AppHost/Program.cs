@@ -17,7 +17,7 @@ var gateway = builder.AddProject("gateway", "../Nexus.Gateway/Nexus.Gateway.cspr
     .WithReference(nexusdb).WaitFor(nexusdb)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Nexus__Registry__Etcd__Url", etcd.GetEndpoint("http")).WaitFor(etcd)
-    .WithSelfRegistration(registrationToken)
+    .WithRegistrationToken(registrationToken)
     .WithEnvironment("Nexus__Gateway__BootstrapAdminKey", adminKey);
 
 // Services: one statement each, e.g.

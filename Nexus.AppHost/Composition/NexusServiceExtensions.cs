@@ -12,13 +12,8 @@ internal static class NexusServiceExtensions
             .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
             .WithEnvironment("Nexus__Registry__Token", registrationToken);
 
-    /// <summary>
-    /// The gateway is the registry: it accepts registrations carrying this run's token, and registers its own
-    /// descriptor with itself like any service, so it appears in the catalog.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithSelfRegistration(this IResourceBuilder<ProjectResource> gateway,
+    /// <summary>The gateway is the registry: it accepts registrations that carry this run's token (and never registers with itself).</summary>
+    public static IResourceBuilder<ProjectResource> WithRegistrationToken(this IResourceBuilder<ProjectResource> gateway,
         IResourceBuilder<ParameterResource> registrationToken) =>
-        gateway
-            .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
-            .WithEnvironment("Nexus__Registry__Token", registrationToken);
+        gateway.WithEnvironment("Nexus__Registry__Token", registrationToken);
 }
