@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace Nexus.Services.Speech.Engines;
+
+/// <summary>Bounds how many engine processes run at once; a request that waits too long is told the service is busy.</summary>
+internal sealed class EngineGate(IOptions<SpeechOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        if (!await _slots.WaitAsync(options.Value.QueueTimeout, cancellationToken))
+        {
+            throw new EngineUnavailableException($"All {options.Value.MaxConcurrency} engine slots stayed busy for {options.Value.QueueTimeout.TotalSeconds:0} s; try again shortly.");
+        }
+
+        return new Slot(_slots);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
+}
+
+/// <summary>An engine is missing, failed or is saturated: the request gets a 503 that says which and why.</summary>
+internal sealed class EngineUnavailableException(string message) : Exception(message);

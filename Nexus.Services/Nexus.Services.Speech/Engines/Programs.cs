@@ -1,0 +1,14 @@
+namespace Nexus.Services.Speech.Engines;
+
+/// <summary>Finds engine executables: a configured path, or a name looked up on PATH.</summary>
+internal static class Programs
+{
+    public static string? Resolve(string nameOrPath)
+    {
+        if (nameOrPath.Contains(Path.DirectorySeparatorChar)) return File.Exists(nameOrPath) ? nameOrPath : null;
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, nameOrPath))
+            .FirstOrDefault(File.Exists);
+    }
+}
