@@ -20,7 +20,7 @@ var gateway = builder.AddProject("gateway", "../Nexus.Gateway/Nexus.Gateway.cspr
     .WithRegistrationToken(registrationToken)
     .WithEnvironment("Nexus__Gateway__BootstrapAdminKey", adminKey);
 
-// Services: one statement each, e.g.
-// builder.AddNexusService("speech", "../Nexus.Services/Nexus.Services.Speech/Nexus.Services.Speech.csproj", gateway, registrationToken);
+// Services: one statement each (and a ProjectReference in Nexus.AppHost.csproj so the build includes them).
+builder.AddNexusService("speech", "../Nexus.Services/Nexus.Services.Speech/Nexus.Services.Speech.csproj", gateway, registrationToken);
 
 builder.Build().Run();
