@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Net.Sockets;
 using Nexus.ContractChecker;
 using Nexus.Templates.Tests.Infrastructure;
@@ -11,6 +12,8 @@ namespace Nexus.Templates.Tests;
 /// </summary>
 public sealed class TemplateEndToEndTests : IDisposable
 {
+    private const string AdminKey = "nxadm-contract-check-admin-key";
+    private const string RegistrationToken = "template-e2e-registration-token";
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
     private readonly string _work = Directory.CreateTempSubdirectory("nexus-template-").FullName;
 
@@ -30,18 +33,62 @@ public sealed class TemplateEndToEndTests : IDisposable
         await Dotnet(output, "build", Path.Combine(output, "Acme.Translate"), "-p:BuildProjectReferences=false");
         await Dotnet(output, "test", Path.Combine(output, "Acme.Translate.Tests"), "-p:BuildProjectReferences=false");
 
-        var port = FreePort();
-        var dll = Directory.GetFiles(Path.Combine(output, "Acme.Translate", "bin"), "Acme.Translate.dll", SearchOption.AllDirectories).First();
-        using var service = new ChildProcess("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"], Path.GetDirectoryName(dll)!, new Dictionary<string, string>());
-        var url = $"http://127.0.0.1:{port}/";
-        await WaitForHealthAsync(url, service);
+        // Beside a running gateway, configured only with the registry's address and token.
+        var gateway = await RepositoryServicesTests.StartAsync("gateway", new Dictionary<string, string?>
+        {
+            ["Nexus:Registry:Token"] = RegistrationToken,
+            ["Nexus:Registry:Health:ProbeInterval"] = "00:00:00.200",
+        });
+        try
+        {
+            var gatewayUrl = gateway.Urls.First();
+            var port = FreePort();
+            var dll = Directory.GetFiles(Path.Combine(output, "Acme.Translate", "bin"), "Acme.Translate.dll", SearchOption.AllDirectories).First();
+            using var service = new ChildProcess("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"], Path.GetDirectoryName(dll)!, new Dictionary<string, string>
+            {
+                ["Nexus__Registry__Url"] = gatewayUrl,
+                ["Nexus__Registry__Token"] = RegistrationToken,
+            });
+            var url = $"http://127.0.0.1:{port}/";
+            await WaitForHealthAsync(url, service);
 
-        var report = new StringWriter();
-        var exitCode = await CheckerCommand.RunAsync([url], report, CancellationToken.None);
+            var report = new StringWriter();
+            var exitCode = await CheckerCommand.RunAsync([url, "--registry", gatewayUrl, "--key", AdminKey], report, CancellationToken.None);
 
-        exitCode.ShouldBe(0, report.ToString());
-        report.ToString().ShouldContain("'acme-translate'");
-        report.ToString().ShouldContain("PASS  function analyze-text");
+            exitCode.ShouldBe(0, report.ToString());
+            report.ToString().ShouldContain("'acme-translate'");
+            report.ToString().ShouldContain("PASS  function analyze-text");
+            await CallThroughGatewayAsync(gatewayUrl);
+        }
+        finally
+        {
+            await gateway.StopAsync();
+            await gateway.DisposeAsync();
+        }
+    }
+
+    /// <summary>Ready in the registry, listed in its catalog, and the example function answers through the gateway with a tenant key.</summary>
+    private static async Task CallThroughGatewayAsync(string gatewayUrl)
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri(gatewayUrl + "/") };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!(await admin.GetStringAsync("v1/registry/instances?state=ready", timeout.Token)).Contains("\"acme-translate\"", StringComparison.Ordinal))
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        var tenant = await (await admin.PostAsJsonAsync("admin/tenants", new { name = "acme" })).Content.ReadFromJsonAsync<JsonObject>();
+        var key = await (await admin.PostAsJsonAsync($"admin/tenants/{tenant!["id"]}/keys", new { name = "template" })).Content.ReadFromJsonAsync<JsonObject>();
+        using var call = new HttpRequestMessage(HttpMethod.Post, "v1/services/acme-translate/v1/analyze") { Content = JsonContent.Create(new { text = "One. Two three!" }) };
+        call.Headers.Authorization = new("Bearer", key!["key"]!.GetValue<string>());
+
+        using var response = await new HttpClient { BaseAddress = new Uri(gatewayUrl + "/") }.SendAsync(call, timeout.Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        result["words"]!.GetValue<int>().ShouldBe(3);
+        result["sentences"]!.GetValue<int>().ShouldBe(2);
     }
 
     public void Dispose()
