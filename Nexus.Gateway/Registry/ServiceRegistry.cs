@@ -41,7 +41,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         {
             if (_entries.TryGetValue(instanceId, out var entry) && entry.Health.OnPassiveFailure())
             {
-                LogStateChanged(logger, instanceId, entry.Health.State, entry.Health.Reason);
+                LogStateChanged(logger, instanceId, entry.Health.State, entry.Health.Reason ?? "healthy");
                 Publish(RegistryChangeKind.Updated, entry);
             }
         }
@@ -183,7 +183,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         lock (_gate)
         {
             if (!_entries.TryGetValue(instanceId, out var entry) || !entry.Health.OnProbe(healthy, failure)) return;
-            LogStateChanged(logger, instanceId, entry.Health.State, entry.Health.Reason);
+            LogStateChanged(logger, instanceId, entry.Health.State, entry.Health.Reason ?? "healthy");
             Publish(RegistryChangeKind.Updated, entry);
         }
     }
