@@ -44,7 +44,11 @@ public sealed class GatewayOptions
 
     /// <summary>Largest batch written to the store in one transaction.</summary>
     [Range(1, 10_000)]
-    public int AuditBatchSize { get; set; } = 200;
+    public int AuditBatchSize { get; set; } = 500;
+
+    /// <summary>How long the writer lets records gather before a transaction: one commit per interval, not per request.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan AuditFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>SQLite file used when no <c>ConnectionStrings:nexusdb</c> is set.</summary>
     public string SqlitePath { get; set; } = "nexus-gateway.db";

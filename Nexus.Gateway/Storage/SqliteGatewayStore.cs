@@ -30,6 +30,11 @@ internal sealed class SqliteGatewayStore(string connectionString, ILogger<Sqlite
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        // WAL lets readers and the audit writer work at once; NORMAL syncs at checkpoints rather than every commit,
+        // which in WAL mode survives a crash of the gateway (only an OS crash can lose the last commits).
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 

@@ -42,9 +42,16 @@ internal sealed class AuditQueue(IGatewayStore store, IOptions<GatewayOptions> o
     private async Task WriteLoopAsync()
     {
         var batchSize = options.Value.AuditBatchSize;
+        var flushInterval = options.Value.AuditFlushInterval;
         var batch = new List<AuditRecord>(batchSize);
         while (await _channel.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // Let a burst gather (cut short by shutdown): a commit costs about the same for one record as for hundreds.
+            if (flushInterval > TimeSpan.Zero && _channel.Reader.Count < batchSize)
+            {
+                await Task.WhenAny(Task.Delay(flushInterval, _abandon.Token), _channel.Reader.Completion);
+            }
+
             while (batch.Count < batchSize && _channel.Reader.TryRead(out var record)) batch.Add(record);
             while (true)
             {
