@@ -1,18 +1,12 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// The registry first: forwarding falls back to static routes only when no registry is registered.
-builder.AddNexusRegistry();
-builder.AddGatewayForwarding();
-builder.AddGatewayKeys();
-builder.AddGatewayLimits();
-builder.AddGatewayUsage();
+builder.AddNexusGateway();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapRegistryApi().RequireAdminKey(); // reading the registry is for operators; writing takes registration credentials
-app.MapGatewayApi();
+app.MapNexusGateway();
 
 app.Run();
 

@@ -60,15 +60,10 @@ public sealed class ThroughGatewayTests
             ["Nexus:Gateway:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"nexus-speech-e2e-{Guid.NewGuid():N}.db"),
         });
         builder.AddServiceDefaults();
-        builder.AddNexusRegistry();
-        builder.AddGatewayForwarding();
-        builder.AddGatewayKeys();
-        builder.AddGatewayLimits();
-        builder.AddGatewayUsage();
+        builder.AddNexusGateway();
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        app.MapRegistryApi().RequireAdminKey();
-        app.MapGatewayApi();
+        app.MapNexusGateway();
         await app.StartAsync();
         return app;
     }

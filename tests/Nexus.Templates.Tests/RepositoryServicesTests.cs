@@ -45,30 +45,13 @@ public sealed class RepositoryServicesTests
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
-        if (service == "gateway")
-        {
-            builder.AddNexusRegistry();
-            builder.AddGatewayForwarding();
-            builder.AddGatewayKeys();
-            builder.AddGatewayLimits();
-            builder.AddGatewayUsage();
-        }
-        else
-        {
-            builder.AddSpeechService();
-        }
+        if (service == "gateway") builder.AddNexusGateway();
+        else builder.AddSpeechService();
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        if (service == "gateway")
-        {
-            app.MapRegistryApi().RequireAdminKey();
-            app.MapGatewayApi();
-        }
-        else
-        {
-            app.MapSpeechApi();
-        }
+        if (service == "gateway") app.MapNexusGateway();
+        else app.MapSpeechApi();
 
         await app.StartAsync();
         return app;

@@ -48,15 +48,10 @@ public sealed class GatewayHost : IAsyncDisposable
         if (time is not null) builder.Services.AddSingleton(time);
 
         builder.AddServiceDefaults();
-        builder.AddNexusRegistry();
-        builder.AddGatewayForwarding();
-        builder.AddGatewayKeys();
-        builder.AddGatewayLimits();
-        builder.AddGatewayUsage();
+        builder.AddNexusGateway();
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        app.MapRegistryApi().RequireAdminKey();
-        app.MapGatewayApi();
+        app.MapNexusGateway();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await app.StartAsync(timeout.Token);

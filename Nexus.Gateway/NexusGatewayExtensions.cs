@@ -1,0 +1,28 @@
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// The whole gateway in two calls, used by Program.cs and by every test that hosts the gateway, so they can
+/// never be wired differently.
+/// </summary>
+public static class NexusGatewayExtensions
+{
+    /// <summary>The registry, forwarding, keys, limits and usage. The registry comes first: forwarding falls back to
+    /// static routes only when no registry is registered.</summary>
+    public static IHostApplicationBuilder AddNexusGateway(this IHostApplicationBuilder builder)
+    {
+        builder.AddNexusRegistry();
+        builder.AddGatewayForwarding();
+        builder.AddGatewayKeys();
+        builder.AddGatewayLimits();
+        builder.AddGatewayUsage();
+        return builder;
+    }
+
+    /// <summary>The registry API (reading it is for operators: admin key; writing takes registration credentials), then the gateway's own API.</summary>
+    public static WebApplication MapNexusGateway(this WebApplication app)
+    {
+        app.MapRegistryApi().RequireAdminKey();
+        app.MapGatewayApi();
+        return app;
+    }
+}
