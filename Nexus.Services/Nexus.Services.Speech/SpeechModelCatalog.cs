@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 using Nexus.Services.Speech.Synthesis;
 using Nexus.Services.Speech.Transcription;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Services.Speech;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 using Nexus.Services.Speech.Synthesis;
 using Nexus.Services.Speech.Transcription;
 
@@ -15,7 +15,11 @@ public static class SpeechServiceExtensions
         var services = builder.Services;
         services.AddOptions<SpeechOptions>().BindConfiguration(SpeechOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SpeechOptions>, SpeechOptionsValidator>();
-        services.AddSingleton<EngineGate>();
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<SpeechOptions>>().Value;
+            return new EngineGate(settings.MaxConcurrency, settings.QueueTimeout);
+        });
         services.AddSingleton<VoiceCatalog>();
         services.AddSingleton<SpeechSynthesizer>();
         services.AddSingleton<PocketsphinxTranscriber>();

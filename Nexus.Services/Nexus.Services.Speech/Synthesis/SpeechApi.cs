@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Errors;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 
 namespace Nexus.Services.Speech.Synthesis;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 
 namespace Nexus.Services.Speech.Synthesis;
 

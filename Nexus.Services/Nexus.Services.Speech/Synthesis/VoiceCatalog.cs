@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 
 namespace Nexus.Services.Speech.Synthesis;
 

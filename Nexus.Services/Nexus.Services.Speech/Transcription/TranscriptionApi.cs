@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Errors;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 
 namespace Nexus.Services.Speech.Transcription;
 

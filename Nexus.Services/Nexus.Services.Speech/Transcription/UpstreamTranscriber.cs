@@ -1,6 +1,6 @@
 using System.ClientModel;
 using Microsoft.Extensions.Options;
-using Nexus.Services.Speech.Engines;
+using Nexus.Services.Engines;
 using OpenAI;
 using OpenAI.Audio;
 

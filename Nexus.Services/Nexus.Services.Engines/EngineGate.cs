@@ -1,17 +1,15 @@
-using Microsoft.Extensions.Options;
-
-namespace Nexus.Services.Speech.Engines;
+namespace Nexus.Services.Engines;
 
 /// <summary>Bounds how many engine processes run at once; a request that waits too long is told the service is busy.</summary>
-internal sealed class EngineGate(IOptions<SpeechOptions> options) : IDisposable
+public sealed class EngineGate(int maxConcurrency, TimeSpan queueTimeout) : IDisposable
 {
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+    private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
 
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
-        if (!await _slots.WaitAsync(options.Value.QueueTimeout, cancellationToken))
+        if (!await _slots.WaitAsync(queueTimeout, cancellationToken))
         {
-            throw new EngineUnavailableException($"All {options.Value.MaxConcurrency} engine slots stayed busy for {options.Value.QueueTimeout.TotalSeconds:0} s; try again shortly.");
+            throw new EngineUnavailableException($"All {maxConcurrency} engine slots stayed busy for {queueTimeout.TotalSeconds:0} s; try again shortly.");
         }
 
         return new Slot(_slots);
@@ -31,4 +29,4 @@ internal sealed class EngineGate(IOptions<SpeechOptions> options) : IDisposable
 }
 
 /// <summary>An engine is missing, failed or is saturated: the request gets a 503 that says which and why.</summary>
-internal sealed class EngineUnavailableException(string message) : Exception(message);
+public sealed class EngineUnavailableException(string message) : Exception(message);

@@ -1,7 +1,7 @@
-namespace Nexus.Services.Speech.Engines;
+namespace Nexus.Services.Engines;
 
 /// <summary>Finds engine executables: a configured path, or a name looked up on PATH.</summary>
-internal static class Programs
+public static class Programs
 {
     public static string? Resolve(string nameOrPath)
     {

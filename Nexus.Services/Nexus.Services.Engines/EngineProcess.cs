@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Nexus.Services.Speech.Engines;
+namespace Nexus.Services.Engines;
 
 /// <summary>
 /// One run of an engine: started from an argument list (never a shell string), killed with its children when the
 /// request is cancelled or the timeout passes, so an abandoned request leaves no process behind.
 /// </summary>
-internal sealed class EngineProcess : IAsyncDisposable
+public sealed class EngineProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly CancellationTokenSource _lifetime;
