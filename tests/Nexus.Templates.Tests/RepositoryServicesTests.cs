@@ -10,6 +10,7 @@ public sealed class RepositoryServicesTests
     [Theory]
     [InlineData("gateway")]
     [InlineData("speech")]
+    [InlineData("ocr")]
     public async Task Checker_ServiceInTheRepository_FollowsTheContract(string service)
     {
         var app = await StartAsync(service, new Dictionary<string, string?>());
@@ -45,13 +46,21 @@ public sealed class RepositoryServicesTests
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
-        if (service == "gateway") builder.AddNexusGateway();
-        else builder.AddSpeechService();
+        switch (service)
+        {
+            case "gateway": builder.AddNexusGateway(); break;
+            case "speech": builder.AddSpeechService(); break;
+            default: builder.AddOcrService(); break;
+        }
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        if (service == "gateway") app.MapNexusGateway();
-        else app.MapSpeechApi();
+        switch (service)
+        {
+            case "gateway": app.MapNexusGateway(); break;
+            case "speech": app.MapSpeechApi(); break;
+            default: app.MapOcrApi(); break;
+        }
 
         await app.StartAsync();
         return app;
