@@ -11,6 +11,7 @@ public sealed class RepositoryServicesTests
     [InlineData("gateway")]
     [InlineData("speech")]
     [InlineData("ocr")]
+    [InlineData("inference")]
     public async Task Checker_ServiceInTheRepository_FollowsTheContract(string service)
     {
         var app = await StartAsync(service, new Dictionary<string, string?>());
@@ -50,6 +51,7 @@ public sealed class RepositoryServicesTests
         {
             case "gateway": builder.AddNexusGateway(); break;
             case "speech": builder.AddSpeechService(); break;
+            case "inference": builder.AddInferenceService(); break;
             default: builder.AddOcrService(); break;
         }
 
@@ -59,6 +61,7 @@ public sealed class RepositoryServicesTests
         {
             case "gateway": app.MapNexusGateway(); break;
             case "speech": app.MapSpeechApi(); break;
+            case "inference": app.MapInferenceApi(); break;
             default: app.MapOcrApi(); break;
         }
 

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Nexus.Contract;
+using Nexus.ServiceDefaults.Errors;
+
+namespace Nexus.Services.Inference;
+
+/// <summary>
+/// OpenAI-compatible routes, forwarded to the upstream that serves the requested model. The body goes upstream
+/// byte for byte (so fields this service does not know survive), and the answer comes back as it arrives.
+/// </summary>
+internal static class InferenceApi
+{
+    public static void MapInference(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/v1").WithOpenAIErrors();
+
+        api.MapPost("/chat/completions", ChatAsync)
+            .WithSummary("Chat completion, streamed or not, with tool calls.")
+            .Accepts<ChatRequest>("application/json")
+            .AsNexusFunction("chat", f => f
+                .Input<ChatRequest>()
+                .Produces("application/json", "text/event-stream")
+                .Streaming(StreamingModes.Sse)
+                .Order("model", "messages", "stream", "max_tokens", "tools")
+                .Widget("messages", UiWidgets.Chat, label: "Conversation")
+                .Widget("tools", UiWidgets.Json)
+                .Result(UiWidgets.Chat));
+        api.MapPost("/completions", CompleteAsync)
+            .WithSummary("Text completion.")
+            .Accepts<CompletionRequest>("application/json")
+            .AsNexusFunction("complete", f => f.Input<CompletionRequest>().Produces("application/json", "text/event-stream").Widget("prompt", UiWidgets.Textarea));
+        api.MapPost("/embeddings", EmbedAsync)
+            .WithSummary("Embeddings of text.")
+            .Accepts<EmbeddingRequest>("application/json")
+            .AsNexusFunction("embed", f => f.Input<EmbeddingRequest>().Widget("input", UiWidgets.Textarea).Result(UiWidgets.Json));
+        api.MapGet("/models", ListModelsAsync).WithSummary("The models of every reachable upstream.");
+    }
+
+    private static Task ChatAsync(HttpContext context, Forwarder forwarder) => forwarder.ForwardAsync(context, "v1/chat/completions");
+
+    private static Task CompleteAsync(HttpContext context, Forwarder forwarder) => forwarder.ForwardAsync(context, "v1/completions");
+
+    private static Task EmbedAsync(HttpContext context, Forwarder forwarder) => forwarder.ForwardAsync(context, "v1/embeddings");
+
+    private static async Task<IResult> ListModelsAsync(UpstreamCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var models = await catalog.GetModelsAsync(cancellationToken);
+        return Results.Json(new
+        {
+            @object = "list",
+            data = models.Select(m => new { id = m.Id, @object = "model", created, owned_by = m.OwnedBy }),
+        });
+    }
+}
+
+/// <summary>Sends one OpenAI request to the upstream that serves its model and relays the answer.</summary>
+internal sealed class Forwarder(UpstreamCatalog catalog, IHttpClientFactory http, IOptions<InferenceOptions> options)
+{
+    public async Task ForwardAsync(HttpContext context, string path)
+    {
+        var cancellationToken = context.RequestAborted;
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, cancellationToken);
+        var bytes = body.ToArray();
+
+        string? model;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            model = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("model", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (JsonException ex)
+        {
+            await OpenAIErrors.BadRequest($"The request body is not valid JSON: {ex.Message}").ExecuteAsync(context);
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            await OpenAIErrors.BadRequest("'model' is required.", "model").ExecuteAsync(context);
+            return;
+        }
+
+        if (options.Value.Upstreams.Count == 0)
+        {
+            await OpenAIErrors.ServiceUnavailable("No inference upstream is configured (Inference:Upstreams).", "no_upstream").ExecuteAsync(context);
+            return;
+        }
+
+        if (await catalog.FindAsync(model, cancellationToken) is not { } target)
+        {
+            await OpenAIErrors.NotFound($"The model '{model}' does not exist on any reachable upstream; see /v1/models.", "model").ExecuteAsync(context);
+            return;
+        }
+
+        using var request = Upstreams.Request(HttpMethod.Post, target.Upstream, path);
+        request.Content = new ByteArrayContent(bytes);
+        request.Content.Headers.ContentType = new("application/json");
+
+        using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        headersTimeout.CancelAfter(options.Value.UpstreamTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.CreateClient(UpstreamCatalog.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token);
+        }
+        catch (HttpRequestException ex)
+        {
+            await OpenAIErrors.Result(StatusCodes.Status502BadGateway, $"The upstream '{target.Upstream.Name}' is unreachable: {ex.Message}", code: "upstream_unreachable").ExecuteAsync(context);
+            return;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await OpenAIErrors.Result(StatusCodes.Status504GatewayTimeout, $"The upstream '{target.Upstream.Name}' did not answer within {options.Value.UpstreamTimeout.TotalSeconds:0} s.", code: "upstream_timeout").ExecuteAsync(context);
+            return;
+        }
+
+        using (response)
+        {
+            await RelayAsync(response, context, cancellationToken);
+        }
+    }
+
+    /// <summary>Status, content type and body as they arrive; each chunk is flushed so SSE events are not held back.</summary>
+    private static async Task RelayAsync(HttpResponseMessage response, HttpContext context, CancellationToken cancellationToken)
+    {
+        context.Response.StatusCode = response.StatusCode == HttpStatusCode.OK ? StatusCodes.Status200OK : (int)response.StatusCode;
+        if (response.Content.Headers.ContentType is { } contentType) context.Response.ContentType = contentType.ToString();
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers["X-Accel-Buffering"] = "no";
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.ClientModel;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Nexus.Services.Inference.Tests;
+
+public sealed class InferenceTests
+{
+    [Fact]
+    public async Task Chat_ThroughTheService_ReachesTheUpstreamWithItsKeyAndExtraFieldsIntact()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"llama3.2","messages":[{"role":"user","content":"Hi"}],"keep_alive":"5m"}""", Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await service.Http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        upstream.LastAuthorization.ShouldBe("Bearer upstream-key");
+        upstream.LastBody!["keep_alive"]!.GetValue<string>().ShouldBe("5m");
+    }
+
+    [Fact]
+    public async Task Chat_OpenAISdk_GetsTheAnswerAndToolCalls()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url);
+        var chat = service.OpenAI().GetChatClient("llama3.2");
+
+        var answer = await chat.CompleteChatAsync([new UserChatMessage("Hi")]);
+        var tool = ChatTool.CreateFunctionTool("get_weather", "Weather for a city", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
+        var withTools = await chat.CompleteChatAsync([new UserChatMessage("Weather in Oslo?")], new ChatCompletionOptions { Tools = { tool } });
+
+        answer.Value.Content[0].Text.ShouldBe("Hello there.");
+        withTools.Value.FinishReason.ShouldBe(ChatFinishReason.ToolCalls);
+        withTools.Value.ToolCalls[0].FunctionName.ShouldBe("get_weather");
+        withTools.Value.ToolCalls[0].FunctionArguments.ToString().ShouldContain("Oslo");
+    }
+
+    [Fact]
+    public async Task Chat_Streaming_FirstChunkArrivesBeforeTheUpstreamFinishes()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url);
+        var chat = service.OpenAI().GetChatClient("llama3.2");
+
+        var text = new StringBuilder();
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Hi")]))
+        {
+            foreach (var part in update.ContentUpdate) text.Append(part.Text);
+            // The upstream holds its second chunk until the first has reached the client through the service.
+            if (text.ToString() == "Hel") upstream.ReleaseSecondChunk.TrySetResult();
+        }
+
+        text.ToString().ShouldBe("Hello");
+    }
+
+    [Fact]
+    public async Task Embeddings_AndModels_ComeFromTheUpstream()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
+
+        var embedding = await service.OpenAI().GetEmbeddingClient("nomic-embed-text").GenerateEmbeddingAsync("hello");
+        var models = JsonNode.Parse(await service.Http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>());
+        var descriptor = JsonNode.Parse(await service.Http.GetStringAsync("v1/metadata"))!;
+
+        embedding.Value.ToFloats().ToArray().ShouldBe([0.25f, -0.5f, 1f]);
+        models.ShouldBe(["llama3.2", "nomic-embed-text"]);
+        var llama = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "llama3.2")!;
+        llama["contextLength"]!.GetValue<int>().ShouldBe(131072);
+        llama["labels"]!["tier"]!.GetValue<string>().ShouldBe("local");
+    }
+
+    [Theory]
+    [InlineData("""{"model":"gpt-9","messages":[]}""", 404, "model")]
+    [InlineData("""{"messages":[]}""", 400, "model")]
+    [InlineData("""{"model":""", 400, null)]
+    public async Task Chat_BadRequest_GetsOpenAIError(string body, int status, string? param)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url);
+
+        using var response = await service.Http.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        ((int)response.StatusCode).ShouldBe(status);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        error["message"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        error["param"]?.GetValue<string>().ShouldBe(param);
+    }
+
+    [Fact]
+    public async Task NoUpstream_ServiceIsNotReadyAndAnswers503()
+    {
+        await using var service = await InferenceHost.StartAsync(upstreamUrl: null);
+
+        using var health = await service.Http.GetAsync("health");
+        using var chat = await service.Http.PostAsync("v1/chat/completions", new StringContent("""{"model":"llama3.2","messages":[]}""", Encoding.UTF8, "application/json"));
+
+        health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await health.Content.ReadAsStringAsync()).ShouldContain("No inference upstream is configured");
+        chat.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task UpstreamDown_ServiceIsNotReadyWithTheReason()
+    {
+        await using var service = await InferenceHost.StartAsync("http://127.0.0.1:9");
+
+        using var health = await service.Http.GetAsync("health");
+
+        health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await health.Content.ReadAsStringAsync()).ShouldContain("No upstream is reachable");
+    }
+
+    private sealed class InferenceHost : IAsyncDisposable
+    {
+        private InferenceHost(WebApplication app, Uri baseAddress)
+        {
+            App = app;
+            BaseAddress = baseAddress;
+            Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        public WebApplication App { get; }
+        public Uri BaseAddress { get; }
+        public HttpClient Http { get; }
+
+        public OpenAIClient OpenAI() =>
+            new(new ApiKeyCredential("unused-by-the-service"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+        public static async Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai")
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Services.Inference", EnvironmentName = "Testing" });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var settings = new Dictionary<string, string?> { ["Nexus:Name"] = "inference", ["Nexus:Kind"] = "inference" };
+            if (upstreamUrl is not null)
+            {
+                settings["Inference:Upstreams:0:Name"] = "local";
+                settings["Inference:Upstreams:0:Url"] = upstreamUrl;
+                settings["Inference:Upstreams:0:ApiKey"] = "upstream-key";
+                settings["Inference:Upstreams:0:Kind"] = kind;
+                settings["Inference:Upstreams:0:Labels:tier"] = "local";
+            }
+
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddServiceDefaults();
+            builder.AddInferenceService();
+            var app = builder.Build();
+            app.MapDefaultEndpoints();
+            app.MapInferenceApi();
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new InferenceHost(app, new Uri(address + "/"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}
