@@ -23,5 +23,6 @@ var gateway = builder.AddProject("gateway", "../Nexus.Gateway/Nexus.Gateway.cspr
 // Services: one statement each (and a ProjectReference in Nexus.AppHost.csproj so the build includes them).
 builder.AddNexusService("speech", "../Nexus.Services/Nexus.Services.Speech/Nexus.Services.Speech.csproj", gateway, registrationToken);
 builder.AddNexusService("ocr", "../Nexus.Services/Nexus.Services.Ocr/Nexus.Services.Ocr.csproj", gateway, registrationToken);
+builder.AddNexusService("image", "../Nexus.Services/Nexus.Services.Image/Nexus.Services.Image.csproj", gateway, registrationToken);
 
 builder.Build().Run();

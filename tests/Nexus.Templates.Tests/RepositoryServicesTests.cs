@@ -12,6 +12,7 @@ public sealed class RepositoryServicesTests
     [InlineData("speech")]
     [InlineData("ocr")]
     [InlineData("inference")]
+    [InlineData("image")]
     public async Task Checker_ServiceInTheRepository_FollowsTheContract(string service)
     {
         var app = await StartAsync(service, new Dictionary<string, string?>());
@@ -52,6 +53,7 @@ public sealed class RepositoryServicesTests
             case "gateway": builder.AddNexusGateway(); break;
             case "speech": builder.AddSpeechService(); break;
             case "inference": builder.AddInferenceService(); break;
+            case "image": builder.AddImageService(); break;
             default: builder.AddOcrService(); break;
         }
 
@@ -62,6 +64,7 @@ public sealed class RepositoryServicesTests
             case "gateway": app.MapNexusGateway(); break;
             case "speech": app.MapSpeechApi(); break;
             case "inference": app.MapInferenceApi(); break;
+            case "image": app.MapImageApi(); break;
             default: app.MapOcrApi(); break;
         }
 
