@@ -33,6 +33,7 @@ internal static class AdminApi
     private static async Task<Results<Created<Tenant>, ProblemHttpResult>> CreateTenantAsync(CreateTenantRequest request, IGatewayStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name)) return TypedResults.Problem("'name' is required.", statusCode: 400);
+        if (request.Policy?.Problem() is { } problem) return TypedResults.Problem(problem, statusCode: 400);
         var tenant = new Tenant(ApiKeys.NewId("tn_"), request.Name.Trim(), request.Policy ?? Policy.Unrestricted, time.GetUtcNow());
         await store.CreateTenantAsync(tenant, cancellationToken);
         return TypedResults.Created($"/admin/tenants/{tenant.Id}", tenant);
@@ -44,8 +45,9 @@ internal static class AdminApi
     private static async Task<Results<Ok<Tenant>, NotFound>> GetTenantAsync(string id, IGatewayStore store, CancellationToken cancellationToken) =>
         await store.GetTenantAsync(id, cancellationToken) is { } tenant ? TypedResults.Ok(tenant) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<Tenant>, NotFound>> UpdateTenantAsync(string id, UpdateTenantRequest request, IGatewayStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Tenant>, NotFound, ProblemHttpResult>> UpdateTenantAsync(string id, UpdateTenantRequest request, IGatewayStore store, CancellationToken cancellationToken)
     {
+        if (request.Policy?.Problem() is { } problem) return TypedResults.Problem(problem, statusCode: 400);
         if (await store.GetTenantAsync(id, cancellationToken) is not { } tenant) return TypedResults.NotFound();
         var updated = tenant with { Name = string.IsNullOrWhiteSpace(request.Name) ? tenant.Name : request.Name.Trim(), Policy = request.Policy ?? tenant.Policy };
         return await store.UpdateTenantAsync(updated, cancellationToken) ? TypedResults.Ok(updated) : TypedResults.NotFound();
@@ -60,6 +62,7 @@ internal static class AdminApi
         if (await store.GetTenantAsync(id, cancellationToken) is null) return TypedResults.NotFound();
         var now = time.GetUtcNow();
         if (request.ExpiresAt is { } expires && expires <= now) return TypedResults.Problem("'expiresAt' must be in the future.", statusCode: 400);
+        if (request.Policy?.Problem() is { } problem) return TypedResults.Problem(problem, statusCode: 400);
         var key = ApiKeys.Generate(ApiKeys.TenantKeyPrefix);
         var record = new ApiKeyRecord(ApiKeys.NewId("key_"), id, request.Name?.Trim() ?? "", ApiKeys.DisplayPrefix(key), ApiKeys.Hash(key),
             request.Policy ?? Policy.Unrestricted, now, request.ExpiresAt, null);
@@ -73,8 +76,9 @@ internal static class AdminApi
         return TypedResults.Ok((await store.ListKeysAsync(id, cancellationToken)).Select(KeyInfo.From).ToList());
     }
 
-    private static async Task<Results<Ok<KeyInfo>, NotFound>> UpdateKeyPolicyAsync(string id, Policy policy, IGatewayStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<KeyInfo>, NotFound, ProblemHttpResult>> UpdateKeyPolicyAsync(string id, Policy policy, IGatewayStore store, CancellationToken cancellationToken)
     {
+        if (policy.Problem() is { } problem) return TypedResults.Problem(problem, statusCode: 400);
         if (!await store.UpdateKeyPolicyAsync(id, policy, cancellationToken)) return TypedResults.NotFound();
         return await store.GetKeyAsync(id, cancellationToken) is { } key ? TypedResults.Ok(KeyInfo.From(key)) : TypedResults.NotFound();
     }

@@ -23,8 +23,6 @@ internal sealed class GatewayProxy(
     TimeProvider time,
     ILogger<GatewayProxy> logger)
 {
-    public const string TierHeader = "X-Nexus-Tier";
-
     public async Task HandleAsync(HttpContext context, GatewayEndpoint endpoint, string? service, string? path)
     {
         var timing = RequestTiming.Start(context);
@@ -77,13 +75,20 @@ internal sealed class GatewayProxy(
                 return;
             }
 
-            var tier = caller.AllowsTierHeader && context.Request.Headers[TierHeader] is [{ Length: > 0 } header] ? header : caller.DefaultTier;
-            if (tier is not null)
+            var (labels, labelProblem) = RouteSelector.For(caller, context.Request.Headers);
+            if (labelProblem is not null)
             {
-                upstreams = upstreams.Where(u => u.Labels.TryGetValue("tier", out var t) && t == tier).ToList();
+                await RejectAsync(context, "invalid_request", 400, labelProblem, code: "invalid_route_header");
+                return;
+            }
+
+            if (labels is not null)
+            {
+                upstreams = RouteSelector.Filter(upstreams, labels);
                 if (upstreams.Count == 0)
                 {
-                    await RejectAsync(context, "not_ready", 503, $"No ready instance serves tier '{tier}'.", code: "no_instance_for_tier");
+                    var code = labels.Count == 1 && labels.ContainsKey("tier") ? "no_instance_for_tier" : "no_instance_for_labels";
+                    await RejectAsync(context, "not_ready", 503, $"No ready instance carries the labels {RouteSelector.Describe(labels)}.", code: code);
                     return;
                 }
             }

@@ -7,7 +7,8 @@ internal sealed record Caller(ApiKeyRecord Key, Tenant Tenant)
 
     public bool AllowsScope(string scope) => Key.Policy.AllowsScope(scope) && Tenant.Policy.AllowsScope(scope);
 
-    public string? DefaultTier => Key.Policy.DefaultTier ?? Tenant.Policy.DefaultTier;
-
     public bool AllowsTierHeader => Key.Policy.AllowTierHeader || (Key.Policy.DefaultTier is null && Tenant.Policy.AllowTierHeader);
+
+    public bool AllowsRouteHeader =>
+        Key.Policy.AllowRouteHeader || (Key.Policy.RouteLabels is null && Key.Policy.DefaultTier is null && Tenant.Policy.AllowRouteHeader);
 }

@@ -1,3 +1,5 @@
+using Nexus.Gateway.Routing;
+
 namespace Nexus.Gateway.Keys;
 
 /// <summary>
@@ -28,9 +30,29 @@ public sealed record Policy
     /// <summary>Whether the <c>X-Nexus-Tier</c> request header may choose the tier.</summary>
     public bool AllowTierHeader { get; init; }
 
+    /// <summary>
+    /// Routes only to instances carrying every one of these labels (<c>host</c>, <c>gpu</c>, <c>tier</c> or any other
+    /// key a service or static route declares). <see cref="DefaultTier"/> is the shorthand for <c>tier</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? RouteLabels { get; init; }
+
+    /// <summary>Whether the <c>X-Nexus-Route</c> request header (<c>gpu=a100, host=box-2</c>) may choose labels.</summary>
+    public bool AllowRouteHeader { get; init; }
+
     public static Policy Unrestricted { get; } = new();
 
     public bool AllowsModel(string model) => AllowedModels is null || AllowedModels.Contains(model, StringComparer.Ordinal);
+
+    /// <summary>What is wrong with this policy, for the admin API's 400; null when it is sound.</summary>
+    public string? Problem()
+    {
+        if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxConcurrentRequests < 0 || DailyTokenBudget < 0 || MonthlyTokenBudget < 0)
+            return "Limits and budgets must not be negative.";
+        if (DefaultTier is { } tier && string.IsNullOrWhiteSpace(tier)) return "'defaultTier' must not be empty.";
+        if (RouteLabels?.Any(l => !RouteSelector.IsValidPart(l.Key) || !RouteSelector.IsValidPart(l.Value)) == true)
+            return "'routeLabels' keys and values must be non-empty and contain no ',', ';' or '='.";
+        return null;
+    }
 
     public bool AllowsScope(string scope) =>
         Scopes is null || Scopes.Any(s => s == scope || (s.EndsWith(":*", StringComparison.Ordinal) && scope.StartsWith(s[..^1], StringComparison.Ordinal)));
