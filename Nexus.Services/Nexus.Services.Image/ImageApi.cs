@@ -24,8 +24,7 @@ internal static partial class ImageApi
     }
 
     private static async Task<IResult> GenerateAsync(
-        ImageRequest request, IModelCatalog catalog, Automatic1111Backend automatic1111, ProceduralBackend procedural,
-        ImageStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        ImageRequest request, ImageCatalog catalog, ImageStore store, Random random, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Prompt)) return OpenAIErrors.BadRequest("'prompt' is required.", "prompt");
         if (request.Prompt.Length > 4000) return OpenAIErrors.BadRequest("'prompt' is longer than 4000 characters.", "prompt");
@@ -34,28 +33,39 @@ internal static partial class ImageApi
         if (ParseSize(request.Size ?? "1024x1024") is not var (width, height)) return OpenAIErrors.BadRequest("'size' must be WIDTHxHEIGHT, each 64 to 2048 and a multiple of 8.", "size");
         var format = request.ResponseFormat ?? "b64_json";
         if (format is not ("b64_json" or "url")) return OpenAIErrors.BadRequest("'response_format' must be b64_json or url.", "response_format");
+        if (request.Seed is < 0) return OpenAIErrors.BadRequest("'seed' must not be negative.", "seed");
 
-        var models = await catalog.GetModelsAsync(cancellationToken);
-        var model = request.Model ?? models.FirstOrDefault(m => m.Ready)?.Id;
-        var descriptor = models.FirstOrDefault(m => m.Id == model);
-        if (descriptor is null) return OpenAIErrors.NotFound($"The model '{model}' does not exist here; use one of: {string.Join(", ", models.Select(m => m.Id))}.", "model");
-        if (!descriptor.Ready) return OpenAIErrors.ServiceUnavailable(descriptor.Reason ?? "The image backend is not ready.");
+        var models = await catalog.ListAsync(cancellationToken);
+        var model = request.Model ?? models.FirstOrDefault(m => m.Descriptor.Ready)?.Descriptor.Id;
+        if (model is null) return OpenAIErrors.ServiceUnavailable(NoneReady(models));
+        if (ImageCatalog.Find(models, model) is not { } entry)
+        {
+            return OpenAIErrors.NotFound($"The model '{model}' does not exist here; use one of: {string.Join(", ", models.Select(m => m.Descriptor.Id))}.", "model");
+        }
 
-        IImageBackend backend = descriptor.Id == ProceduralBackend.ModelId ? procedural : automatic1111;
+        if (!entry.Descriptor.Ready) return OpenAIErrors.ServiceUnavailable(entry.Descriptor.Reason ?? "The image backend is not ready.");
+
+        // Random per request unless asked for; kept within 32 bits, the range every engine stores in its image metadata.
+        var seed = request.Seed ?? random.NextInt64(0, uint.MaxValue);
         try
         {
-            var images = await backend.GenerateAsync(new GenerationPlan(request.Prompt, descriptor.Id, count, width, height), cancellationToken);
+            var images = await entry.Backend.GenerateAsync(new GenerationPlan(request.Prompt, entry.EngineModel, count, width, height, seed), cancellationToken);
             var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
             var data = images.Select(png => format == "url"
                 ? new ImageData(null, $"{baseUrl}/v1/images/files/{store.Add(png)}.png", request.Prompt)
                 : new ImageData(Convert.ToBase64String(png), null, request.Prompt)).ToList();
             return TypedResults.Ok(new ImageResponse(time.GetUtcNow().ToUnixTimeSeconds(), data));
         }
-        catch (BackendUnavailableException ex)
+        catch (BackendException ex)
         {
-            return OpenAIErrors.ServiceUnavailable(ex.Message);
+            return OpenAIErrors.Result(ex.Status, ex.Message, code: ex.Code);
         }
     }
+
+    private static string NoneReady(IReadOnlyList<ImageModel> models) =>
+        models.Count == 0
+            ? "No image backend is configured (Image:Automatic1111Url, Image:ComfyUIUrl) and procedural-dev is off."
+            : "No image model is ready: " + string.Join("; ", models.Select(m => m.Descriptor.Reason).OfType<string>());
 
     private static Results<FileContentHttpResult, NotFound> GetFile(string id, ImageStore store) =>
         store.Get(id) is { } png ? TypedResults.File(png, "image/png") : TypedResults.NotFound();

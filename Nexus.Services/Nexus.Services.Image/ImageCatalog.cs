@@ -1,52 +1,39 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Services.Image.Backends;
 
 namespace Nexus.Services.Image;
 
-/// <summary>The models: Automatic1111's checkpoints when it is configured and answers, and procedural-dev when enabled.</summary>
-internal sealed class ImageCatalog(Automatic1111Backend automatic1111, IOptions<ImageOptions> options) : IModelCatalog
+/// <summary>
+/// The models of every configured backend, asked afresh on each call so readiness is current. A backend that cannot
+/// list its models appears as one not-ready entry named after it, with the reason.
+/// </summary>
+internal sealed class ImageCatalog(IEnumerable<IImageBackend> backends) : IModelCatalog
 {
-    public async ValueTask<IReadOnlyList<ModelDescriptor>> GetModelsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImageModel>> ListAsync(CancellationToken cancellationToken)
     {
-        var models = new List<ModelDescriptor>();
-        if (automatic1111.IsConfigured)
-        {
-            try
-            {
-                models.AddRange(await automatic1111.ModelsAsync(cancellationToken));
-            }
-            catch (BackendUnavailableException ex)
-            {
-                models.Add(new ModelDescriptor { Id = "automatic1111", OwnedBy = "automatic1111", OutputModalities = ["image"], Ready = false, Reason = ex.Message });
-            }
-        }
-
-        if (options.Value.ProceduralDev)
-        {
-            models.Add(new ModelDescriptor
-            {
-                Id = ProceduralBackend.ModelId,
-                OwnedBy = "nexus",
-                OutputModalities = ["image"],
-                Labels = new Dictionary<string, string> { ["tier"] = "development" },
-            });
-        }
-
-        return models;
+        // Asked together: two unreachable engines then cost one timeout, not two, on every /health.
+        var lists = await Task.WhenAll(backends.Where(b => b.IsConfigured).Select(b => ModelsOrReasonAsync(b, cancellationToken)));
+        return lists.SelectMany(list => list).ToList();
     }
-}
 
-/// <summary>Ready when some model can draw; the reason otherwise.</summary>
-internal sealed class ImageHealthCheck(IModelCatalog catalog) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    /// <summary>The entry for <paramref name="id"/>; for an id under a down backend's prefix, that backend's not-ready entry.</summary>
+    public static ImageModel? Find(IReadOnlyList<ImageModel> models, string id) =>
+        models.FirstOrDefault(m => m.Descriptor.Id == id)
+        ?? models.FirstOrDefault(m => !m.Descriptor.Ready && m.Backend.ModelPrefix.Length > 0 && id.StartsWith(m.Backend.ModelPrefix, StringComparison.Ordinal));
+
+    public async ValueTask<IReadOnlyList<ModelDescriptor>> GetModelsAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken)).Select(m => m.Descriptor).ToList();
+
+    private static async Task<IReadOnlyList<ImageModel>> ModelsOrReasonAsync(IImageBackend backend, CancellationToken cancellationToken)
     {
-        var models = await catalog.GetModelsAsync(cancellationToken);
-        if (models.Count == 0) return HealthCheckResult.Unhealthy("No image backend is configured (Image:Automatic1111Url) and procedural-dev is off.");
-        var missing = models.Where(m => !m.Ready).Select(m => m.Reason).ToList();
-        if (missing.Count == 0) return HealthCheckResult.Healthy($"{models.Count} model(s) ready.");
-        return missing.Count == models.Count ? HealthCheckResult.Unhealthy(string.Join("; ", missing)) : HealthCheckResult.Degraded(string.Join("; ", missing));
+        try
+        {
+            return await backend.ModelsAsync(cancellationToken);
+        }
+        catch (BackendException ex)
+        {
+            var descriptor = new ModelDescriptor { Id = backend.Name, OwnedBy = backend.Name, OutputModalities = ["image"], Ready = false, Reason = ex.Message };
+            return [new ImageModel(descriptor, backend, backend.Name)];
+        }
     }
 }

@@ -10,7 +10,7 @@ public sealed record ImageRequest
     [JsonPropertyName("prompt")]
     public string? Prompt { get; init; }
 
-    /// <summary>An Automatic1111 checkpoint from /v1/models, or procedural-dev.</summary>
+    /// <summary>A model from /v1/models: an Automatic1111 checkpoint, a <c>comfyui/</c> checkpoint, or procedural-dev.</summary>
     [JsonPropertyName("model")]
     public string? Model { get; init; }
 
@@ -23,6 +23,10 @@ public sealed record ImageRequest
     [JsonPropertyName("size")]
     [DefaultValue("1024x1024")]
     public string? Size { get; init; }
+
+    /// <summary>Sampling seed (not in OpenAI's API); a random one per request when absent.</summary>
+    [JsonPropertyName("seed")]
+    public long? Seed { get; init; }
 
     /// <summary>b64_json (the image in the answer) or url (a link served by this service).</summary>
     [JsonPropertyName("response_format")]
@@ -40,15 +44,3 @@ public sealed record ImageData(
     [property: JsonPropertyName("b64_json"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? B64Json,
     [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url,
     [property: JsonPropertyName("revised_prompt")] string RevisedPrompt);
-
-/// <summary>A validated generation job.</summary>
-internal sealed record GenerationPlan(string Prompt, string Model, int Count, int Width, int Height);
-
-/// <summary>Something that turns a plan into PNG images.</summary>
-internal interface IImageBackend
-{
-    Task<IReadOnlyList<byte[]>> GenerateAsync(GenerationPlan plan, CancellationToken cancellationToken);
-}
-
-/// <summary>The backend is missing or failed: a 503 that says which and why.</summary>
-internal sealed class BackendUnavailableException(string message) : Exception(message);

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Nexus.Services.Image;
 
 /// <summary>The image service's settings (<c>Image</c> section).</summary>
@@ -10,8 +8,26 @@ public sealed class ImageOptions
     /// <summary>Automatic1111 (stable-diffusion-webui started with <c>--api</c>) base URL; optional.</summary>
     public string? Automatic1111Url { get; set; }
 
-    /// <summary>Sampling steps sent to Automatic1111.</summary>
+    /// <summary>ComfyUI base URL (its HTTP API, <c>http://host:8188</c>); optional.</summary>
+    public string? ComfyUIUrl { get; set; }
+
+    /// <summary>
+    /// An API-format ComfyUI workflow (JSON file) used instead of the built-in txt2img graph; its string values may hold
+    /// the placeholders listed in the README (<c>{{prompt}}</c> and <c>{{model}}</c> are required).
+    /// </summary>
+    public string? ComfyUIWorkflowFile { get; set; }
+
+    /// <summary>KSampler <c>sampler_name</c> in the built-in ComfyUI graph.</summary>
+    public string ComfyUISampler { get; set; } = "euler";
+
+    /// <summary>KSampler <c>scheduler</c> in the built-in ComfyUI graph.</summary>
+    public string ComfyUIScheduler { get; set; } = "normal";
+
+    /// <summary>Sampling steps sent to every engine.</summary>
     public int Steps { get; set; } = 20;
+
+    /// <summary>Classifier-free guidance scale sent to every engine.</summary>
+    public double CfgScale { get; set; } = 7;
 
     /// <summary>Offer the <c>procedural-dev</c> model: a non-AI renderer for developing without a GPU.</summary>
     public bool ProceduralDev { get; set; } = true;
@@ -19,23 +35,12 @@ public sealed class ImageOptions
     /// <summary>Longest wait for a generation.</summary>
     public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Longest wait for one call to a queue-based engine (ComfyUI): catalog, submit, poll, download.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a queued job's state is polled (ComfyUI's history).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Images kept for <c>response_format: url</c>, newest first; older ones expire.</summary>
     public int StoredImages { get; set; } = 200;
-}
-
-internal sealed class ImageOptionsValidator : IValidateOptions<ImageOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ImageOptions options)
-    {
-        var errors = new List<string>();
-        if (options.Automatic1111Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-        {
-            errors.Add($"Image:Automatic1111Url '{url}' must be an absolute http or https URL.");
-        }
-
-        if (options.Steps is < 1 or > 150) errors.Add("Image:Steps must be between 1 and 150.");
-        if (options.StoredImages < 1) errors.Add("Image:StoredImages must be at least 1.");
-        if (options.GenerationTimeout <= TimeSpan.Zero) errors.Add("Image:GenerationTimeout must be positive.");
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
 }

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Services.Image;
 using Nexus.Services.Image.Backends;
+using Nexus.Services.Image.Backends.ComfyUI;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -13,11 +15,19 @@ public static class ImageServiceExtensions
         var services = builder.Services;
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImageOptions>, ImageOptionsValidator>();
-        // Generations take minutes on a slow GPU; the backend applies Image:GenerationTimeout itself.
-        services.AddHttpClient<Automatic1111Backend>(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<ProceduralBackend>();
+        // Generations take minutes on a slow GPU; the backends apply Image:GenerationTimeout and Image:RequestTimeout themselves.
+        services.AddHttpClient(Automatic1111Backend.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(ComfyUIClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Random.Shared);
+        services.AddSingleton<ComfyUIClient>();
+        // The order is the catalog's order, and the first ready model is the default: real engines before procedural-dev.
+        services.AddSingleton<IImageBackend, Automatic1111Backend>();
+        services.AddSingleton<IImageBackend, ComfyUIBackend>();
+        services.AddSingleton<IImageBackend, ProceduralBackend>();
         services.AddSingleton<ImageStore>();
-        services.AddSingleton<IModelCatalog, ImageCatalog>();
+        services.AddSingleton<ImageCatalog>();
+        services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ImageCatalog>());
         services.AddHealthChecks().AddCheck<ImageHealthCheck>("image-backends");
         return builder;
     }

@@ -5,15 +5,32 @@ using Nexus.Contract;
 namespace Nexus.Services.Image.Backends;
 
 /// <summary>Automatic1111's HTTP API: <c>/sdapi/v1/txt2img</c> to generate, <c>/sdapi/v1/sd-models</c> for the catalog.</summary>
-internal sealed class Automatic1111Backend(HttpClient http, IOptions<ImageOptions> options) : IImageBackend
+internal sealed class Automatic1111Backend(IHttpClientFactory http, IOptions<ImageOptions> options) : IImageBackend
 {
+    public const string HttpClientName = "automatic1111";
+
+    public string Name => "automatic1111";
+
+    // Its checkpoints keep their bare names, as they had before other engines joined the catalog.
+    public string ModelPrefix => "";
+
     public bool IsConfigured => options.Value.Automatic1111Url is not null;
 
-    public async Task<IReadOnlyList<ModelDescriptor>> ModelsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImageModel>> ModelsAsync(CancellationToken cancellationToken)
     {
         var models = await SendAsync<JsonArray>(HttpMethod.Get, "sdapi/v1/sd-models", null, cancellationToken);
         return models.Select(m => m?["model_name"]?.GetValue<string>()).OfType<string>()
-            .Select(name => new ModelDescriptor { Id = name, OwnedBy = "automatic1111", InputModalities = ["text"], OutputModalities = ["image"] })
+            .Select(name => new ImageModel(
+                new ModelDescriptor
+                {
+                    Id = name,
+                    OwnedBy = Name,
+                    InputModalities = ["text"],
+                    OutputModalities = ["image"],
+                    Labels = new Dictionary<string, string> { ["engine"] = Name },
+                },
+                this,
+                name))
             .ToList();
     }
 
@@ -26,6 +43,8 @@ internal sealed class Automatic1111Backend(HttpClient http, IOptions<ImageOption
             ["height"] = plan.Height,
             ["batch_size"] = plan.Count,
             ["steps"] = options.Value.Steps,
+            ["cfg_scale"] = options.Value.CfgScale,
+            ["seed"] = plan.Seed,
             ["override_settings"] = new JsonObject { ["sd_model_checkpoint"] = plan.Model },
         };
         var result = await SendAsync<JsonObject>(HttpMethod.Post, "sdapi/v1/txt2img", body, cancellationToken);
@@ -43,7 +62,7 @@ internal sealed class Automatic1111Backend(HttpClient http, IOptions<ImageOption
         timeout.CancelAfter(options.Value.GenerationTimeout);
         try
         {
-            using var response = await http.SendAsync(request, timeout.Token);
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
             if (!response.IsSuccessStatusCode) throw new BackendUnavailableException($"Automatic1111 answered {(int)response.StatusCode} to {path}.");
             return await response.Content.ReadFromJsonAsync<T>(timeout.Token) ?? throw new BackendUnavailableException($"Automatic1111 answered {path} with an empty body.");
         }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
+using Nexus.Contract;
 
 namespace Nexus.Services.Image.Backends;
 
@@ -7,9 +9,30 @@ namespace Nexus.Services.Image.Backends;
 /// <c>procedural-dev</c>: a non-AI renderer for developing and testing without a GPU, named so nobody mistakes
 /// it for a model. It draws a plasma pattern seeded from the prompt (same prompt, same picture) at the requested size.
 /// </summary>
-internal sealed class ProceduralBackend : IImageBackend
+internal sealed class ProceduralBackend(IOptions<ImageOptions> options) : IImageBackend
 {
     public const string ModelId = "procedural-dev";
+
+    public string Name => "procedural";
+
+    public string ModelPrefix => "";
+
+    public bool IsConfigured => options.Value.ProceduralDev;
+
+    public Task<IReadOnlyList<ImageModel>> ModelsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ImageModel>>(
+        [
+            new ImageModel(
+                new ModelDescriptor
+                {
+                    Id = ModelId,
+                    OwnedBy = "nexus",
+                    OutputModalities = ["image"],
+                    Labels = new Dictionary<string, string> { ["tier"] = "development" },
+                },
+                this,
+                ModelId),
+        ]);
 
     public Task<IReadOnlyList<byte[]>> GenerateAsync(GenerationPlan plan, CancellationToken cancellationToken)
     {
