@@ -15,6 +15,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Pullable from the fake registry; pulling any other name fails as Ollama does for an unknown model.</summary>
     public const string PullableModel = "qwen3:0.6b";
 
+    /// <summary>Pullable too, named without a tag: Ollama lists it as <c>tinyllama:latest</c>.</summary>
+    public const string UntaggedModel = "tinyllama";
+
     /// <summary>Its download breaks after the first progress line.</summary>
     public const string FlakyModel = "flaky-model";
 
@@ -94,6 +97,7 @@ internal sealed class FakeUpstream : IAsyncDisposable
         switch (tagged)
         {
             case PullableModel:
+            case UntaggedModel + ":latest":
                 await LineAsync(context, new { status = "pulling 7f4030143c1c", digest = "sha256:7f4030143c1c477224c5434f8272c662a8b042079a0a584f0a27a1684fe2e1fa", total = 522653767, completed = 0 });
                 await LineAsync(context, new { status = "pulling 7f4030143c1c", digest = "sha256:7f4030143c1c477224c5434f8272c662a8b042079a0a584f0a27a1684fe2e1fa", total = 522653767, completed = 261326883 });
                 await LineAsync(context, new { status = "pulling 7f4030143c1c", digest = "sha256:7f4030143c1c477224c5434f8272c662a8b042079a0a584f0a27a1684fe2e1fa", total = 522653767, completed = 522653767 });

@@ -108,7 +108,7 @@ internal static class PullApi
             return Problem(StatusCodes.Status502BadGateway, "Ollama failed", $"Ollama '{upstream.Name}' ended the pull of '{model}' without reporting any progress.");
         }
 
-        var outcome = await PullRelay.StreamAsync(context.Response, head, progress, model, upstream.Name, services.Catalog.RefreshAsync, cancellationToken);
+        var outcome = await PullRelay.StreamAsync(context.Response, head, progress, upstream.Name, ct => RefreshCatalogAsync(services.Catalog, model, ct), cancellationToken);
         switch (outcome)
         {
             case { Abandoned: true }:
@@ -123,6 +123,15 @@ internal static class PullApi
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>Refreshes the catalog and answers the id the pulled model has there: <c>llama3.2</c> is listed as <c>llama3.2:latest</c>.</summary>
+    private static async Task<string> RefreshCatalogAsync(UpstreamCatalog catalog, string model, CancellationToken cancellationToken)
+    {
+        await catalog.RefreshAsync(cancellationToken);
+        if (await catalog.FindAsync(model, cancellationToken) is not null) return model;
+        var tagged = OllamaModelNames.WithDefaultTag(model);
+        return await catalog.FindAsync(tagged, cancellationToken) is not null ? tagged : model;
     }
 
     /// <summary>Ollama's own verdict, before any progress was written: a status the caller can act on.</summary>

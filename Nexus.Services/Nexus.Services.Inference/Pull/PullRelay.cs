@@ -32,16 +32,16 @@ internal static class PullRelay
 
     /// <summary>
     /// Writes the held-back lines and then the rest as they arrive. On Ollama's <c>success</c> the catalog is refreshed
-    /// before the caller sees <c>success</c>, so a listing made right after includes the model. A failure after the
-    /// stream began cannot change the status any more: it becomes the final <c>error</c> line.
+    /// (<paramref name="refreshCatalog"/> answers the model's id there) before the caller sees <c>success</c>, so a
+    /// listing made right after includes the model. A failure after the stream began cannot change the status any
+    /// more: it becomes the final <c>error</c> line.
     /// </summary>
     public static async Task<PullOutcome> StreamAsync(
         HttpResponse response,
         List<OllamaPullProgress> head,
         IAsyncEnumerator<OllamaPullProgress> rest,
-        string model,
         string upstream,
-        Func<CancellationToken, Task> refreshCatalog,
+        Func<CancellationToken, Task<string>> refreshCatalog,
         CancellationToken cancellationToken)
     {
         response.StatusCode = StatusCodes.Status200OK;
@@ -62,12 +62,13 @@ internal static class PullRelay
 
                 if (line.Status == OllamaPullProgress.Success)
                 {
-                    await refreshCatalog(cancellationToken);
+                    var model = await refreshCatalog(cancellationToken);
                     await WriteAsync(response, new PullProgress { Status = OllamaPullProgress.Success, Model = model, Upstream = upstream }, cancellationToken);
                     return new PullOutcome();
                 }
 
-                await WriteAsync(response, new PullProgress { Status = line.Status ?? "", Digest = line.Digest, Total = line.Total, Completed = line.Completed }, cancellationToken);
+                // Ollama's newer registry client reports layer progress without a status.
+                await WriteAsync(response, new PullProgress { Status = line.Status ?? "pulling", Digest = line.Digest, Total = line.Total, Completed = line.Completed }, cancellationToken);
             }
 
             error = "Ollama ended the stream before reporting success.";

@@ -35,6 +35,20 @@ public sealed class PullTests
     }
 
     [Fact]
+    public async Task Pull_NameWithoutTag_SuccessNamesTheModelAsTheCatalogListsIt()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
+
+        using var response = await PullAsync(service, $$"""{"model":"{{FakeUpstream.UntaggedModel}}"}""");
+        var lines = await ReadLinesAsync(response);
+
+        lines[^1]["status"]!.GetValue<string>().ShouldBe("success");
+        lines[^1]["model"]!.GetValue<string>().ShouldBe("tinyllama:latest");
+        (await ModelIdsAsync(service)).ShouldContain("tinyllama:latest");
+    }
+
+    [Fact]
     public async Task Pull_ModelTheRegistryLacks_Answers404ProblemAndAddsNothing()
     {
         await using var upstream = await FakeUpstream.StartAsync();
