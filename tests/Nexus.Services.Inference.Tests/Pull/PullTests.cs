@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Nexus.Contract;
 
 namespace Nexus.Services.Inference.Tests.Pull;
 
@@ -170,6 +171,9 @@ public sealed class PullTests
         pull["streaming"]!.GetValue<string>().ShouldBe("chunked");
         pull["responseContentTypes"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["application/x-ndjson"]);
         pull["inputSchema"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldContain("model");
+        JsonSchemaValidator.ForServiceDescriptor().Validate(descriptor).ShouldBeEmpty();
+        var example = pull["examples"]!.AsArray().Single()!["input"];
+        new JsonSchemaValidator(pull["inputSchema"]!).Validate(example).ShouldBeEmpty();
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
