@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Services.Inference;
+using Nexus.Services.Inference.Catalog;
+using Nexus.Services.Inference.Forwarding;
+using Nexus.Services.Inference.Ollama;
+using Nexus.Services.Inference.Pull;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -12,8 +16,9 @@ public static class InferenceServiceExtensions
         var services = builder.Services;
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
-        // Streams can outlive any fixed timeout; the forwarder bounds the wait for response headers itself.
+        // Streams can outlive any fixed timeout; the forwarder and the pull bound the wait for response headers themselves.
         services.AddHttpClient(UpstreamCatalog.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<OllamaClient>();
         services.AddSingleton<UpstreamCatalog>();
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<UpstreamCatalog>());
         services.AddSingleton<Forwarder>();
@@ -24,6 +29,7 @@ public static class InferenceServiceExtensions
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapInference();
+        endpoints.MapPull();
         return endpoints;
     }
 }

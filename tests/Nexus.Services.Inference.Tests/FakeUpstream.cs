@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -5,12 +6,26 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Nexus.Services.Inference.Tests;
 
 /// <summary>
-/// A server that speaks OpenAI's protocol (models, chat with SSE chunks and [DONE], tool calls, embeddings) and,
-/// as Ollama does, <c>/api/show</c>; it records the last request body so tests see what was forwarded.
+/// A server that speaks OpenAI's protocol (models, chat with SSE chunks and [DONE], tool calls streamed or not, usage,
+/// embeddings) and, as Ollama does, <c>/api/show</c> and <c>/api/pull</c> with NDJSON progress. It records the last
+/// chat request body so tests see what was sent.
 /// </summary>
 internal sealed class FakeUpstream : IAsyncDisposable
 {
+    /// <summary>Pullable from the fake registry; pulling any other name fails as Ollama does for an unknown model.</summary>
+    public const string PullableModel = "qwen3:0.6b";
+
+    /// <summary>Pullable too, named without a tag: Ollama lists it as <c>tinyllama:latest</c>.</summary>
+    public const string UntaggedModel = "tinyllama";
+
+    /// <summary>Its download breaks after the first progress line.</summary>
+    public const string FlakyModel = "flaky-model";
+
+    /// <summary>Its download never finishes; the pull waits until the caller goes away.</summary>
+    public const string EndlessModel = "endless-model";
+
     private readonly WebApplication _app;
+    private readonly List<string> _models = ["llama3.2", "nomic-embed-text"];
 
     private FakeUpstream(WebApplication app, string url)
     {
@@ -25,6 +40,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Released by the test to let a stream's second chunk go, proving the first arrived on its own.</summary>
     public TaskCompletionSource ReleaseSecondChunk { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed when the connection of a pull in progress is closed by the other side.</summary>
+    public TaskCompletionSource PullAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completed when the endless pull has written its first progress lines.</summary>
+    public TaskCompletionSource EndlessPullStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public static async Task<FakeUpstream> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -33,46 +54,10 @@ internal sealed class FakeUpstream : IAsyncDisposable
         var app = builder.Build();
         FakeUpstream? self = null;
 
-        app.MapGet("/v1/models", () => Results.Json(new
-        {
-            @object = "list",
-            data = new[] { new { id = "llama3.2", @object = "model", created = 1, owned_by = "library" }, new { id = "nomic-embed-text", @object = "model", created = 1, owned_by = "library" } },
-        }));
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = self!.Models().Select(id => new { id, @object = "model", created = 1, owned_by = "library" }) }));
         app.MapPost("/api/show", () => Results.Json(new { model_info = new Dictionary<string, object> { ["general.architecture"] = "llama", ["llama.context_length"] = 131072 } }));
-        app.MapPost("/v1/chat/completions", async (HttpContext context) =>
-        {
-            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-            self!.LastBody = body;
-            self.LastAuthorization = context.Request.Headers.Authorization;
-            if (body["stream"]?.GetValue<bool>() == true)
-            {
-                context.Response.ContentType = "text/event-stream";
-                await context.Response.WriteAsync(Chunk("Hel"));
-                await context.Response.Body.FlushAsync();
-                await self.ReleaseSecondChunk.Task.WaitAsync(TimeSpan.FromSeconds(30));
-                await context.Response.WriteAsync(Chunk("lo"));
-                await context.Response.WriteAsync("data: [DONE]\n\n");
-                return;
-            }
-
-            if (body["tools"] is not null)
-            {
-                await context.Response.WriteAsJsonAsync(new
-                {
-                    id = "chatcmpl-2", @object = "chat.completion", created = 1, model = "llama3.2",
-                    choices = new[] { new { index = 0, finish_reason = "tool_calls", message = new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = "call_1", type = "function", function = new { name = "get_weather", arguments = "{\"city\":\"Oslo\"}" } } } } } },
-                    usage = new { prompt_tokens = 9, completion_tokens = 5, total_tokens = 14 },
-                });
-                return;
-            }
-
-            await context.Response.WriteAsJsonAsync(new
-            {
-                id = "chatcmpl-1", @object = "chat.completion", created = 1, model = "llama3.2",
-                choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content = "Hello there." } } },
-                usage = new { prompt_tokens = 5, completion_tokens = 3, total_tokens = 8 },
-            });
-        });
+        app.MapPost("/api/pull", (HttpContext context) => self!.PullAsync(context));
+        app.MapPost("/v1/chat/completions", (HttpContext context) => self!.ChatAsync(context));
         app.MapPost("/v1/embeddings", () => Results.Json(new
         {
             @object = "list", model = "nomic-embed-text",
@@ -86,12 +71,157 @@ internal sealed class FakeUpstream : IAsyncDisposable
         return self;
     }
 
-    private static string Chunk(string content) =>
-        "data: " + new JsonObject
+    private string[] Models()
+    {
+        lock (_models) return [.. _models];
+    }
+
+    /// <summary>
+    /// Ollama's <c>/api/pull</c>: 400 for a malformed name; otherwise 200 and NDJSON, where a name the registry lacks is
+    /// an <c>error</c> line after <c>pulling manifest</c>, and success adds the model (tag <c>latest</c> by default).
+    /// </summary>
+    private async Task PullAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        var name = (body["model"] ?? body["name"])?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace))
         {
-            ["id"] = "chatcmpl-s", ["object"] = "chat.completion.chunk", ["created"] = 1, ["model"] = "llama3.2",
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["content"] = content }, ["finish_reason"] = null }),
-        }.ToJsonString() + "\n\n";
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = "invalid model name" });
+            return;
+        }
+
+        var tagged = name.Contains(':', StringComparison.Ordinal) ? name : name + ":latest";
+        context.Response.ContentType = "application/x-ndjson";
+        await LineAsync(context, new { status = "pulling manifest" });
+        switch (tagged)
+        {
+            case PullableModel:
+            case UntaggedModel + ":latest":
+                await LineAsync(context, new { status = "pulling 7f4030143c1c", digest = "sha256:7f4030143c1c477224c5434f8272c662a8b042079a0a584f0a27a1684fe2e1fa", total = 522653767, completed = 0 });
+                await LineAsync(context, new { status = "pulling 7f4030143c1c", digest = "sha256:7f4030143c1c477224c5434f8272c662a8b042079a0a584f0a27a1684fe2e1fa", total = 522653767, completed = 261326883 });
+                await LineAsync(context, new { status = "pulling 7f4030143c1c", digest = "sha256:7f4030143c1c477224c5434f8272c662a8b042079a0a584f0a27a1684fe2e1fa", total = 522653767, completed = 522653767 });
+                await LineAsync(context, new { status = "verifying sha256 digest" });
+                await LineAsync(context, new { status = "writing manifest" });
+                lock (_models) _models.Add(tagged);
+                await LineAsync(context, new { status = "success" });
+                return;
+            case FlakyModel + ":latest":
+                await LineAsync(context, new { status = "pulling 1a2b3c4d5e6f", digest = "sha256:1a2b3c4d5e6f", total = 1000, completed = 400 });
+                await LineAsync(context, new { error = "max retries exceeded: unexpected EOF" });
+                return;
+            case EndlessModel + ":latest":
+                await LineAsync(context, new { status = "pulling 9e8d7c6b5a4f", digest = "sha256:9e8d7c6b5a4f", total = 1000, completed = 1 });
+                EndlessPullStarted.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    PullAborted.TrySetResult();
+                }
+
+                return;
+            default:
+                await LineAsync(context, new { error = "pull model manifest: file does not exist" });
+                return;
+        }
+    }
+
+    private static async Task LineAsync(HttpContext context, object line)
+    {
+        await context.Response.WriteAsync(JsonSerializer.Serialize(line) + "\n");
+        await context.Response.Body.FlushAsync();
+    }
+
+    /// <summary>
+    /// OpenAI's chat: with tools, a call of <c>get_weather</c> unless the last message is the tool's result, which the
+    /// answer then quotes; streamed as SSE chunks (tool arguments in pieces) with a usage chunk when asked for.
+    /// </summary>
+    private async Task ChatAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        LastBody = body;
+        LastAuthorization = context.Request.Headers.Authorization;
+        var lastMessage = body["messages"]!.AsArray().LastOrDefault()?.AsObject();
+        var toolResult = lastMessage?["role"]?.GetValue<string>() == "tool" ? lastMessage["content"]?.GetValue<string>() : null;
+        var callTool = body["tools"] is not null && toolResult is null;
+        var stream = body["stream"]?.GetValue<bool>() == true;
+        var usage = new { prompt_tokens = 5, completion_tokens = 3, total_tokens = 8 };
+
+        if (stream)
+        {
+            context.Response.ContentType = "text/event-stream";
+            if (callTool)
+            {
+                await EventAsync(context, Chunk(new JsonObject { ["role"] = "assistant", ["tool_calls"] = ToolCallDelta(id: "call_1", name: "get_weather", arguments: "") }));
+                await EventAsync(context, Chunk(new JsonObject { ["tool_calls"] = ToolCallDelta(id: null, name: null, arguments: "{\"city\":") }));
+                await EventAsync(context, Chunk(new JsonObject { ["tool_calls"] = ToolCallDelta(id: null, name: null, arguments: "\"Oslo\"}") }));
+                await EventAsync(context, Chunk(new JsonObject(), "tool_calls"));
+            }
+            else
+            {
+                await EventAsync(context, Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "Hel" }));
+                await ReleaseSecondChunk.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await EventAsync(context, Chunk(new JsonObject { ["content"] = "lo" }));
+                await EventAsync(context, Chunk(new JsonObject(), "stop"));
+            }
+
+            if (body["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
+            {
+                await EventAsync(context, new JsonObject { ["id"] = "chatcmpl-s", ["object"] = "chat.completion.chunk", ["created"] = 1, ["model"] = "llama3.2", ["choices"] = new JsonArray(), ["usage"] = JsonSerializer.SerializeToNode(usage) });
+            }
+
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+            return;
+        }
+
+        if (callTool)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id = "chatcmpl-2", @object = "chat.completion", created = 1, model = "llama3.2",
+                choices = new[] { new { index = 0, finish_reason = "tool_calls", message = new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = "call_1", type = "function", function = new { name = "get_weather", arguments = "{\"city\":\"Oslo\"}" } } } } } },
+                usage = new { prompt_tokens = 9, completion_tokens = 5, total_tokens = 14 },
+            });
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new
+        {
+            id = "chatcmpl-1", @object = "chat.completion", created = 1, model = body["model"]?.GetValue<string>() ?? "llama3.2",
+            choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content = toolResult is null ? "Hello there." : $"In Oslo it is {toolResult}." } } },
+            usage,
+        });
+    }
+
+    private static JsonArray ToolCallDelta(string? id, string? name, string arguments)
+    {
+        var call = new JsonObject { ["index"] = 0 };
+        if (id is not null)
+        {
+            call["id"] = id;
+            call["type"] = "function";
+        }
+
+        var function = new JsonObject { ["arguments"] = arguments };
+        if (name is not null) function["name"] = name;
+        call["function"] = function;
+        return [call];
+    }
+
+    private static JsonObject Chunk(JsonObject delta, string? finishReason = null) => new()
+    {
+        ["id"] = "chatcmpl-s", ["object"] = "chat.completion.chunk", ["created"] = 1, ["model"] = "llama3.2",
+        ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason }),
+    };
+
+    private static async Task EventAsync(HttpContext context, JsonObject data)
+    {
+        await context.Response.WriteAsync("data: " + data.ToJsonString() + "\n\n");
+        await context.Response.Body.FlushAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,10 +1,6 @@
-using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Nexus.Services.Inference.Tests;
@@ -119,55 +115,5 @@ public sealed class InferenceTests
 
         health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await health.Content.ReadAsStringAsync()).ShouldContain("No upstream is reachable");
-    }
-
-    private sealed class InferenceHost : IAsyncDisposable
-    {
-        private InferenceHost(WebApplication app, Uri baseAddress)
-        {
-            App = app;
-            BaseAddress = baseAddress;
-            Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public WebApplication App { get; }
-        public Uri BaseAddress { get; }
-        public HttpClient Http { get; }
-
-        public OpenAIClient OpenAI() =>
-            new(new ApiKeyCredential("unused-by-the-service"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
-
-        public static async Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai")
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Services.Inference", EnvironmentName = "Testing" });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var settings = new Dictionary<string, string?> { ["Nexus:Name"] = "inference", ["Nexus:Kind"] = "inference" };
-            if (upstreamUrl is not null)
-            {
-                settings["Inference:Upstreams:0:Name"] = "local";
-                settings["Inference:Upstreams:0:Url"] = upstreamUrl;
-                settings["Inference:Upstreams:0:ApiKey"] = "upstream-key";
-                settings["Inference:Upstreams:0:Kind"] = kind;
-                settings["Inference:Upstreams:0:Labels:tier"] = "local";
-            }
-
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.AddServiceDefaults();
-            builder.AddInferenceService();
-            var app = builder.Build();
-            app.MapDefaultEndpoints();
-            app.MapInferenceApi();
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new InferenceHost(app, new Uri(address + "/"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
     }
 }

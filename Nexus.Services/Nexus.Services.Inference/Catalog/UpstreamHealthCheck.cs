@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Nexus.Services.Inference;
+namespace Nexus.Services.Inference.Catalog;
 
 /// <summary>Ready when at least one upstream lists its models; degraded when some do not; not ready with none configured.</summary>
 internal sealed class UpstreamHealthCheck(UpstreamCatalog catalog, IOptions<InferenceOptions> options) : IHealthCheck

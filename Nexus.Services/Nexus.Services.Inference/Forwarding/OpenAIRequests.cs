@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Nexus.Services.Inference;
+namespace Nexus.Services.Inference.Forwarding;
 
 /// <summary>
 /// The fields of OpenAI's requests this service reads (to route) or a form needs; every other field is passed to

@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Nexus.Contract;
+using Nexus.Services.Inference.Catalog;
+using Nexus.Services.Inference.Ollama;
+
+namespace Nexus.Services.Inference.Pull;
+
+/// <summary>The handler's services.</summary>
+internal sealed record PullServices(OllamaClient Ollama, UpstreamCatalog Catalog, IOptions<InferenceOptions> Options, ILogger<PullServices> Logger);
+
+/// <summary><c>POST /v1/models/pull</c>: downloads a model onto an Ollama upstream and streams the progress as NDJSON.</summary>
+internal static class PullApi
+{
+    public const string ContentType = "application/x-ndjson";
+
+    public static void MapPull(this IEndpointRouteBuilder endpoints)
+    {
+        // OpenAI has no pull, so this route's errors are problem details, as on every route that is not OpenAI's.
+        endpoints.MapPost("/v1/models/pull", PullAsync)
+            .WithSummary("Pulls a model onto an Ollama upstream, streaming the progress.")
+            .WithDescription(
+                "Asks Ollama to download the model (POST /api/pull) and relays its progress as newline-delimited JSON, one " +
+                "object per line, ending with a 'success' or an 'error' line. After success the model is in /v1/models. " +
+                "A name the registry does not know is a 404; an unreachable Ollama a 503.")
+            .AsNexusFunction("pull-model", f => f
+                .Produces(ContentType)
+                .Streaming(StreamingModes.Chunked)
+                .Order("model", "upstream")
+                .Field("model", label: "Model", help: "An Ollama model name, e.g. qwen3:0.6b")
+                .Field("upstream", label: "Upstream", help: "Needed only when several Ollama upstreams are configured")
+                .Example("small", new PullModelRequest { Model = "qwen3:0.6b" })
+                .Result(UiWidgets.Json));
+    }
+
+    private static async Task<IResult> PullAsync(PullModelRequest request, [AsParameters] PullServices services, HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (string.IsNullOrWhiteSpace(request.Model)) return Problem(StatusCodes.Status400BadRequest, "Model required", $"'model' is required: {OllamaModelNames.Shape}.");
+        var model = request.Model.Trim();
+        if (!OllamaModelNames.IsValid(model))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid model name", $"'model' '{model}' is not an Ollama model name; expected {OllamaModelNames.Shape}.");
+        }
+
+        var target = PullTargets.Resolve(services.Options.Value.Upstreams, request.Upstream);
+        if (target.Result is not Ok<UpstreamOptions> { Value: { } upstream }) return target;
+
+        PullLog.Pulling(services.Logger, model, upstream.Name);
+        OllamaPull pull;
+        try
+        {
+            pull = await services.Ollama.StartPullAsync(upstream, model, cancellationToken);
+        }
+        catch (OllamaException ex)
+        {
+            return Failed(services.Logger, upstream, model, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            PullLog.Failed(services.Logger, model, upstream.Name, ex.Message);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Ollama unreachable", $"Ollama '{upstream.Name}' ({upstream.Url}) is unreachable: {ex.Message}");
+        }
+        catch (TimeoutException ex)
+        {
+            PullLog.Failed(services.Logger, model, upstream.Name, ex.Message);
+            return Problem(StatusCodes.Status504GatewayTimeout, "Ollama timed out", ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            PullLog.Abandoned(services.Logger, model, upstream.Name);
+            return Results.Empty;
+        }
+
+        await using (pull)
+        {
+            return await RelayAsync(pull, model, upstream, services, context);
+        }
+    }
+
+    private static async Task<IResult> RelayAsync(OllamaPull pull, string model, UpstreamOptions upstream, PullServices services, HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        await using var progress = pull.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        List<OllamaPullProgress> head;
+        try
+        {
+            head = await PullRelay.ReadManifestPhaseAsync(progress);
+        }
+        catch (OllamaException ex)
+        {
+            return Failed(services.Logger, upstream, model, ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            PullLog.Failed(services.Logger, model, upstream.Name, ex.Message);
+            return Problem(StatusCodes.Status502BadGateway, "Ollama failed", $"The connection to Ollama '{upstream.Name}' broke before the pull of '{model}' began: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            PullLog.Abandoned(services.Logger, model, upstream.Name);
+            return Results.Empty;
+        }
+
+        if (head.Count == 0)
+        {
+            PullLog.Failed(services.Logger, model, upstream.Name, "empty stream");
+            return Problem(StatusCodes.Status502BadGateway, "Ollama failed", $"Ollama '{upstream.Name}' ended the pull of '{model}' without reporting any progress.");
+        }
+
+        var outcome = await PullRelay.StreamAsync(context.Response, head, progress, upstream.Name, ct => RefreshCatalogAsync(services.Catalog, model, ct), cancellationToken);
+        switch (outcome)
+        {
+            case { Abandoned: true }:
+                PullLog.Abandoned(services.Logger, model, upstream.Name);
+                break;
+            case { Error: { } error }:
+                PullLog.Failed(services.Logger, model, upstream.Name, error);
+                break;
+            default:
+                PullLog.Pulled(services.Logger, model, upstream.Name);
+                break;
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>Refreshes the catalog and answers the id the pulled model has there: <c>llama3.2</c> is listed as <c>llama3.2:latest</c>.</summary>
+    private static async Task<string> RefreshCatalogAsync(UpstreamCatalog catalog, string model, CancellationToken cancellationToken)
+    {
+        await catalog.RefreshAsync(cancellationToken);
+        if (await catalog.FindAsync(model, cancellationToken) is not null) return model;
+        var tagged = OllamaModelNames.WithDefaultTag(model);
+        return await catalog.FindAsync(tagged, cancellationToken) is not null ? tagged : model;
+    }
+
+    /// <summary>Ollama's own verdict, before any progress was written: a status the caller can act on.</summary>
+    private static ProblemHttpResult Failed(ILogger logger, UpstreamOptions upstream, string model, OllamaException ex)
+    {
+        PullLog.Failed(logger, model, upstream.Name, ex.Message);
+        if (ex.IsUnknownModel) return Problem(StatusCodes.Status404NotFound, "Model not found", $"Ollama '{upstream.Name}' found no model '{model}' in its registry: {ex.Message}");
+        if (ex.StatusCode == StatusCodes.Status400BadRequest) return Problem(StatusCodes.Status400BadRequest, "Invalid model name", $"Ollama '{upstream.Name}' refused '{model}': {ex.Message}");
+        return Problem(StatusCodes.Status502BadGateway, "Ollama failed", $"Ollama '{upstream.Name}' failed to pull '{model}': {ex.Message}");
+    }
+
+    internal static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
+}

@@ -1,0 +1,63 @@
+using System.ClientModel;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenAI;
+
+namespace Nexus.Services.Inference.Tests;
+
+/// <summary>One configured upstream of the service under test.</summary>
+internal sealed record TestUpstream(string Name, string Url, string Kind);
+
+/// <summary>The inference service on real Kestrel on a random port, configured with the given upstreams.</summary>
+internal sealed class InferenceHost : IAsyncDisposable
+{
+    private InferenceHost(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public WebApplication App { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+
+    public OpenAIClient OpenAI() =>
+        new(new ApiKeyCredential("unused-by-the-service"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai") =>
+        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)]);
+
+    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Services.Inference", EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var settings = new Dictionary<string, string?> { ["Nexus:Name"] = "inference", ["Nexus:Kind"] = "inference" };
+        for (var i = 0; i < upstreams.Count; i++)
+        {
+            settings[$"Inference:Upstreams:{i}:Name"] = upstreams[i].Name;
+            settings[$"Inference:Upstreams:{i}:Url"] = upstreams[i].Url;
+            settings[$"Inference:Upstreams:{i}:ApiKey"] = "upstream-key";
+            settings[$"Inference:Upstreams:{i}:Kind"] = upstreams[i].Kind;
+            settings[$"Inference:Upstreams:{i}:Labels:tier"] = "local";
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddServiceDefaults();
+        builder.AddInferenceService();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapInferenceApi();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new InferenceHost(app, new Uri(address + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
