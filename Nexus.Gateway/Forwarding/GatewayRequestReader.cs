@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -20,9 +21,7 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
         byte[] body;
         try
         {
-            using var buffer = new MemoryStream();
-            await http.Body.CopyToAsync(buffer, cancellationToken);
-            body = buffer.ToArray();
+            body = await ReadBodyAsync(http, cancellationToken);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -31,6 +30,10 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
         catch (BadHttpRequestException exception)
         {
             return (null, new RequestProblem(exception.StatusCode, "The request body could not be read: " + exception.Message, null, null));
+        }
+        catch (EndOfStreamException)
+        {
+            return (null, new RequestProblem(400, "The request body is shorter than its Content-Length.", null, null));
         }
 
         return endpoint.Body switch
@@ -41,54 +44,72 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
         };
     }
 
+    // With a Content-Length (what SDKs send), the body is read straight into an array of its size: one copy, no growth.
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        // Only within the server's body limit: a forged Content-Length must not make the gateway allocate gigabytes.
+        var limit = http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+        if (http.ContentLength is { } length && length <= limit)
+        {
+            var body = new byte[length];
+            await http.Body.ReadExactlyAsync(body, cancellationToken);
+            return body;
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
     private (GatewayRequest?, RequestProblem?) ReadJson(byte[] body, GatewayEndpoint endpoint)
     {
-        JsonObject? json;
+        var scan = new JsonRequestScan();
         try
         {
-            json = JsonNode.Parse(body) as JsonObject;
+            if (!scan.Read(body)) return (null, new RequestProblem(400, "The request body must be a JSON object.", null, "invalid_json"));
         }
         catch (JsonException exception)
         {
             return (null, new RequestProblem(400, "The request body is not valid JSON: " + exception.Message, null, "invalid_json"));
         }
 
-        if (json is null) return (null, new RequestProblem(400, "The request body must be a JSON object.", null, "invalid_json"));
-        if (!TryString(json, "model", out var model) || string.IsNullOrWhiteSpace(model))
+        if (scan.Duplicate is { } duplicate) return (null, new RequestProblem(400, $"'{duplicate}' appears more than once.", duplicate, "duplicate_field"));
+        if (!scan.ModelIsString || string.IsNullOrWhiteSpace(scan.Model))
         {
             return (null, new RequestProblem(400, "'model' is required and must be a string.", "model", "missing_model"));
         }
 
-        var stream = false;
-        if (json["stream"] is { } streamNode)
+        if (scan.Stream is not (JsonTokenType.None or JsonTokenType.True or JsonTokenType.False))
         {
-            if (streamNode.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-                return (null, new RequestProblem(400, "'stream' must be a boolean.", "stream", "invalid_type"));
-            stream = streamNode.GetValue<bool>() && endpoint.CanStream;
+            return (null, new RequestProblem(400, "'stream' must be a boolean.", "stream", "invalid_type"));
         }
 
+        var stream = scan.Stream == JsonTokenType.True && endpoint.CanStream;
         long maxTokens = 0;
         if (endpoint.CountsCompletionTokens)
         {
-            var maxNode = json["max_completion_tokens"] ?? json["max_tokens"];
-            if (maxNode is null) maxTokens = options.CurrentValue.DefaultMaxTokens;
-            else if (maxNode.GetValueKind() == JsonValueKind.Number && maxNode.AsValue().TryGetValue<long>(out var max) && max >= 0) maxTokens = max;
+            if (scan.MaxTokens == JsonTokenType.None) maxTokens = options.CurrentValue.DefaultMaxTokens;
+            else if (scan.MaxTokensValid) maxTokens = scan.MaxTokensValue;
             else return (null, new RequestProblem(400, "'max_tokens' must be a non-negative integer.", "max_tokens", "invalid_type"));
         }
 
-        var clientWantsUsage = json["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is { } include
-            && include.GetValueKind() == JsonValueKind.True;
-        if (stream && !clientWantsUsage && endpoint.CountsCompletionTokens)
-        {
-            // Exact usage for streams: ask the upstream for it, and strip the usage chunk before the client sees it.
-            var streamOptionsObject = json["stream_options"] as JsonObject ?? [];
-            streamOptionsObject["include_usage"] = true;
-            json["stream_options"] = streamOptionsObject;
-            body = JsonSerializer.SerializeToUtf8Bytes(json);
-        }
+        if (stream && !scan.IncludeUsage && endpoint.CountsCompletionTokens) body = AskForUsage(body);
 
         // A rough estimate (about four bytes a token); the reservation is corrected with the upstream's real count.
-        return (new GatewayRequest(body, model, stream, clientWantsUsage, body.Length / 4 + 1, maxTokens), null);
+        return (new GatewayRequest(body, scan.Model, stream, scan.IncludeUsage, body.Length / 4 + 1, maxTokens), null);
+    }
+
+    /// <summary>
+    /// Exact usage for streams: asks the upstream for it (<c>stream_options.include_usage</c>); the usage chunk is
+    /// stripped before the client sees it. The only case where the body is rewritten.
+    /// </summary>
+    private static byte[] AskForUsage(byte[] body)
+    {
+        var json = (JsonObject)JsonNode.Parse(body)!;
+        var streamOptions = json["stream_options"] as JsonObject ?? [];
+        streamOptions["include_usage"] = true;
+        json["stream_options"] = streamOptions;
+        return JsonSerializer.SerializeToUtf8Bytes(json);
     }
 
     private static async Task<(GatewayRequest?, RequestProblem?)> ReadMultipartAsync(byte[] body, string? contentType, CancellationToken cancellationToken)
@@ -123,13 +144,5 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
         return string.IsNullOrEmpty(model)
             ? (null, new RequestProblem(400, "The form field 'model' is required.", "model", "missing_model"))
             : (new GatewayRequest(body, model, false, false, 0, 0), null);
-    }
-
-    private static bool TryString(JsonObject json, string name, out string? value)
-    {
-        value = null;
-        if (json[name] is not JsonValue node || node.GetValueKind() != JsonValueKind.String) return false;
-        value = node.GetValue<string>();
-        return true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Nexus.Gateway.Usage;
@@ -6,17 +7,20 @@ namespace Nexus.Gateway.Usage;
 internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : Stream
 {
     private const int MaxCopy = 8 * 1024 * 1024;
-    private readonly MemoryStream _copy = new();
+    // The copy lives in pooled arrays: most answers are a few kilobytes, and one per request adds up under load.
+    private byte[]? _copy;
+    private int _length;
+    private bool _tooLarge;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        if (read > 0 && _copy.Length + read <= MaxCopy) _copy.Write(buffer.Span[..read]);
-        if (read == 0 && _copy.Length > 0)
+        if (read > 0) Keep(buffer.Span[..read]);
+        else if (_length > 0)
         {
             try
             {
-                using var document = JsonDocument.Parse(_copy.GetBuffer().AsMemory(0, (int)_copy.Length));
+                using var document = JsonDocument.Parse(_copy.AsMemory(0, _length));
                 meter.Observe(document.RootElement);
             }
             catch (JsonException)
@@ -24,10 +28,39 @@ internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : Stream
                 // Not JSON (audio, an image, a truncated copy): nothing to bill from the body.
             }
 
-            _copy.SetLength(0);
+            Release();
         }
 
         return read;
+    }
+
+    private void Keep(ReadOnlySpan<byte> data)
+    {
+        if (_tooLarge) return;
+        if (_length + data.Length > MaxCopy)
+        {
+            _tooLarge = true;
+            Release();
+            return;
+        }
+
+        if (_copy is null || _copy.Length - _length < data.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_length + data.Length, Math.Max(4096, (_copy?.Length ?? 0) * 2)));
+            _copy?.AsSpan(0, _length).CopyTo(larger);
+            if (_copy is not null) ArrayPool<byte>.Shared.Return(_copy);
+            _copy = larger;
+        }
+
+        data.CopyTo(_copy.AsSpan(_length));
+        _length += data.Length;
+    }
+
+    private void Release()
+    {
+        if (_copy is not null) ArrayPool<byte>.Shared.Return(_copy);
+        _copy = null;
+        _length = 0;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -50,7 +83,7 @@ internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : Stream
         if (disposing)
         {
             inner.Dispose();
-            _copy.Dispose();
+            Release();
         }
 
         base.Dispose(disposing);

@@ -73,6 +73,11 @@ public sealed class ErrorTests
     [InlineData("{\"model\":\"llama\",\"stream\":\"yes\"}")]
     [InlineData("{\"model\":\"llama\",\"max_tokens\":-1}")]
     [InlineData("")]
+    [InlineData("{\"model\":\"llama\"} {}")]
+    [InlineData("{\"model\":{\"id\":\"llama\"}}")]
+    [InlineData("{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]")]
+    [InlineData("{\"model\":\"llama\",\"max_completion_tokens\":\"many\",\"max_tokens\":10}")]
+    [InlineData("{\"model\":\"llama\",\"model\":\"other\"}")]
     public async Task Chat_MalformedBody_Returns400Envelope(string body)
     {
         await using var upstream = await FakeUpstream.StartAsync();
@@ -85,6 +90,21 @@ public sealed class ErrorTests
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ErrorOf(response))["type"]!.GetValue<string>().ShouldBe("invalid_request_error");
         upstream.Requests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Chat_NestedFieldsNamedLikeTopLevelOnes_AreNotMistakenForThem()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream));
+        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { allowedModels = new[] { "llama" } });
+        using var client = gateway.Client(key);
+        const string body = """{"messages":[{"role":"user","content":"Hi","model":"forbidden","stream":"x"}],"model":"llama","metadata":{"max_tokens":-5}}""";
+
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        upstream.Requests.ShouldBe(1);
     }
 
     [Fact]
