@@ -59,13 +59,14 @@ public static class NexusServiceDefaultsExtensions
         app.MapOpenApi(ContractPaths.OpenApi.Replace("v1", "{documentName}", StringComparison.Ordinal));
 
         var name = app.Services.GetRequiredService<IOptions<NexusServiceOptions>>().Value.Name;
-        app.UseSwaggerUI(ui =>
+        // Only requests under /docs pass through the page's middleware; every other request skips it.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(ContractPaths.Docs), docs => docs.UseSwaggerUI(ui =>
         {
             ui.RoutePrefix = ContractPaths.Docs.TrimStart('/');
             ui.DocumentTitle = $"{name} API";
             // Relative, so the page also works behind the gateway's /v1/services/{service}/ prefix.
             ui.SwaggerEndpoint(".." + ContractPaths.OpenApi, name);
-        });
+        }));
         return app;
     }
 

@@ -21,23 +21,24 @@ internal static class OpenAIApi
 
     public static IEndpointRouteBuilder MapOpenAIApi(this IEndpointRouteBuilder app)
     {
+        // The one proxy, captured: resolving it as a handler parameter would open a service scope on every proxied
+        // request, with its allocations, for a dependency that never changes.
+        var proxy = app.ServiceProvider.GetRequiredService<GatewayProxy>();
         foreach (var endpoint in Endpoints)
         {
-            app.MapPost(endpoint.Path, (HttpContext context, GatewayProxy proxy) => proxy.HandleAsync(context, endpoint, null, null))
+            // As a Delegate, not a RequestDelegate, so the route appears in the OpenAPI document.
+            Delegate forward = (HttpContext context) => proxy.HandleAsync(context, endpoint, null, null);
+            app.MapPost(endpoint.Path, forward)
                 .WithOpenAIErrors()
                 .WithName(endpoint.Name)
                 .WithSummary($"OpenAI-compatible {endpoint.Name}, forwarded to an instance serving the requested model.")
                 .DisableRequestTimeout();
         }
 
-        app.MapMethods("/v1/services/{service}/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], ForwardToServiceAsync)
+        app.MapMethods("/v1/services/{service}/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], (HttpContext context, string service, string? path) => proxy.HandleAsync(context, Services, service, path ?? ""))
             .WithOpenAIErrors()
             .WithName("services")
             .WithSummary("Any function of a registered service, with the same keys, limits and audit as the OpenAI routes.");
         return app;
     }
-
-    /// <summary>Forwards to <c>/{path}</c> on an instance of the service.</summary>
-    private static Task ForwardToServiceAsync(HttpContext context, GatewayProxy proxy, string service, string? path) =>
-        proxy.HandleAsync(context, Services, service, path ?? "");
 }

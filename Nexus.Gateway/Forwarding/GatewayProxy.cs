@@ -26,7 +26,8 @@ internal sealed class GatewayProxy(
     public async Task HandleAsync(HttpContext context, GatewayEndpoint endpoint, string? service, string? path)
     {
         var timing = RequestTiming.Start(context);
-        var record = new AuditRecord { At = time.GetUtcNow(), Endpoint = endpoint.Name, Status = 0, RequestId = context.TraceIdentifier, TraceId = Activity.Current?.TraceId.ToHexString() };
+        var at = time.GetUtcNow();
+        var model = service;
         LimitLease? lease = null;
         ForwardResult? result = null;
         GatewayRequest? request = null;
@@ -40,7 +41,6 @@ internal sealed class GatewayProxy(
                 return;
             }
 
-            record = record with { TenantId = caller.Tenant.Id, KeyId = caller.Key.Id, Model = service };
             var scope = service is null ? endpoint.Scope : EndpointScopes.Service(service);
             if (!caller.AllowsScope(scope))
             {
@@ -56,9 +56,9 @@ internal sealed class GatewayProxy(
             }
 
             request = read;
-            if (request.Model is { } model)
+            if (request.Model is not null)
             {
-                record = record with { Model = model };
+                model = request.Model;
                 if (!caller.AllowsModel(model))
                 {
                     await RejectAsync(context, "model", 403, $"This key may not use the model '{model}'.", "model", "model_not_allowed");
@@ -118,11 +118,12 @@ internal sealed class GatewayProxy(
         }
         finally
         {
-            await FinishAsync(context, record, caller, request, lease, result, timing);
+            await FinishAsync(context, at, endpoint, model, caller, request, lease, result, timing);
         }
     }
 
-    private async Task FinishAsync(HttpContext context, AuditRecord record, Caller? caller, GatewayRequest? request, LimitLease? lease, ForwardResult? result, RequestTiming timing)
+    private async Task FinishAsync(
+        HttpContext context, DateTimeOffset at, GatewayEndpoint endpoint, string? model, Caller? caller, GatewayRequest? request, LimitLease? lease, ForwardResult? result, RequestTiming timing)
     {
         var (prompt, completion) = result is null || request is null ? (0L, 0L) : result.Meter.Billable(request.PromptTokensEstimate);
         if (result is { Status: >= 400, Meter.HasUsage: false, ClientAborted: false, Meter.ContentChunks: 0 }) (prompt, completion) = (0, 0);
@@ -130,11 +131,18 @@ internal sealed class GatewayProxy(
 
         var status = result?.Status ?? context.Response.StatusCode;
         if (context.RequestAborted.IsCancellationRequested && result is null) status = ForwardResult.ClientClosedRequest;
-        metrics.Request(record.Endpoint, status);
+        metrics.Request(endpoint.Name, status);
         metrics.Tokens(prompt, completion);
         metrics.Durations(timing.Upstream, timing.Overhead);
-        await audit.EnqueueAsync(record with
+        await audit.EnqueueAsync(new AuditRecord
         {
+            At = at,
+            Endpoint = endpoint.Name,
+            RequestId = context.TraceIdentifier,
+            TraceId = Activity.Current?.TraceId.ToHexString(),
+            TenantId = caller?.Tenant.Id,
+            KeyId = caller?.Key.Id,
+            Model = model,
             Status = status,
             Instance = result?.Instance?.InstanceId,
             PromptTokens = prompt,

@@ -14,7 +14,7 @@ internal enum LimitKind
 }
 
 /// <summary>One counter to check and bump atomically with the others of a request.</summary>
-internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, long Increment, TimeSpan Expiry, DateTimeOffset ResetsAt);
+internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, TimeSpan Expiry, DateTimeOffset ResetsAt);
 
 /// <summary>
 /// Every counter a request touches, for its key and its tenant: fixed one-minute windows for requests and tokens,
@@ -22,7 +22,11 @@ internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, long
 /// </summary>
 internal sealed record LimitPlan(IReadOnlyList<LimitCounter> Counters, long ReservedTokens)
 {
-    public static LimitPlan For(IEnumerable<(string Scope, Policy Policy)> scopes, long reservedTokens, DateTimeOffset now)
+    public static LimitPlan For(IEnumerable<(string Scope, Policy Policy)> scopes, long reservedTokens, DateTimeOffset now) =>
+        new(scopes.SelectMany(s => CountersFor(s.Scope, s.Policy, now)).ToArray(), reservedTokens);
+
+    /// <summary>One scope's counters for the minute of <paramref name="now"/>: the same for every request in that minute.</summary>
+    public static LimitCounter[] CountersFor(string scope, Policy policy, DateTimeOffset now)
     {
         var minute = now.ToUnixTimeSeconds() / 60;
         var minuteEnd = DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60);
@@ -30,31 +34,40 @@ internal sealed record LimitPlan(IReadOnlyList<LimitCounter> Counters, long Rese
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var day = dayStart.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var month = monthStart.ToString("yyyyMM", CultureInfo.InvariantCulture);
-        var counters = new List<LimitCounter>();
-        foreach (var (scope, policy) in scopes)
-        {
-            if (policy.RequestsPerMinute is { } rpm)
-                counters.Add(new($"nx:rpm:{scope}:{minute}", LimitKind.Requests, rpm, 1, TimeSpan.FromSeconds(120), minuteEnd));
-            if (policy.TokensPerMinute is { } tpm)
-                counters.Add(new($"nx:tpm:{scope}:{minute}", LimitKind.Tokens, tpm, reservedTokens, TimeSpan.FromSeconds(120), minuteEnd));
-            if (policy.MaxConcurrentRequests is { } concurrency)
-                counters.Add(new($"nx:conc:{scope}", LimitKind.Concurrency, concurrency, 1, TimeSpan.FromMinutes(15), now.AddSeconds(1)));
-            if (policy.DailyTokenBudget is { } daily)
-                counters.Add(new($"nx:day:{scope}:{day}", LimitKind.DailyBudget, daily, reservedTokens, TimeSpan.FromDays(2), dayStart.AddDays(1)));
-            if (policy.MonthlyTokenBudget is { } monthly)
-                counters.Add(new($"nx:mon:{scope}:{month}", LimitKind.MonthlyBudget, monthly, reservedTokens, TimeSpan.FromDays(32), monthStart.AddMonths(1)));
-        }
-
-        return new LimitPlan(counters, reservedTokens);
+        var counters = new List<LimitCounter>(5);
+        if (policy.RequestsPerMinute is { } rpm)
+            counters.Add(new($"nx:rpm:{scope}:{minute}", LimitKind.Requests, rpm, TimeSpan.FromSeconds(120), minuteEnd));
+        if (policy.TokensPerMinute is { } tpm)
+            counters.Add(new($"nx:tpm:{scope}:{minute}", LimitKind.Tokens, tpm, TimeSpan.FromSeconds(120), minuteEnd));
+        // A concurrency slot frees whenever a request ends: a refused client may retry in a second.
+        if (policy.MaxConcurrentRequests is { } concurrency)
+            counters.Add(new($"nx:conc:{scope}", LimitKind.Concurrency, concurrency, TimeSpan.FromMinutes(15), DateTimeOffset.MinValue));
+        if (policy.DailyTokenBudget is { } daily)
+            counters.Add(new($"nx:day:{scope}:{day}", LimitKind.DailyBudget, daily, TimeSpan.FromDays(2), dayStart.AddDays(1)));
+        if (policy.MonthlyTokenBudget is { } monthly)
+            counters.Add(new($"nx:mon:{scope}:{month}", LimitKind.MonthlyBudget, monthly, TimeSpan.FromDays(32), monthStart.AddMonths(1)));
+        return counters.ToArray();
     }
 
+    /// <summary>What this request adds to a counter: one request or slot, or the reserved tokens.</summary>
+    public long IncrementOf(LimitCounter counter) => counter.Kind is LimitKind.Requests or LimitKind.Concurrency ? 1 : ReservedTokens;
+
     /// <summary>What to add to each counter once the real usage is known: give back the slot, correct the reservation.</summary>
-    public long[] ReleaseDeltas(long actualTokens) => Counters.Select(c => c.Kind switch
+    public long[] ReleaseDeltas(long actualTokens)
     {
-        LimitKind.Concurrency => -1L,
-        LimitKind.Requests => 0L,
-        _ => actualTokens - ReservedTokens,
-    }).ToArray();
+        var deltas = new long[Counters.Count];
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            deltas[i] = Counters[i].Kind switch
+            {
+                LimitKind.Concurrency => -1L,
+                LimitKind.Requests => 0L,
+                _ => actualTokens - ReservedTokens,
+            };
+        }
+
+        return deltas;
+    }
 }
 
 /// <summary>The answer to a request for capacity; <see cref="Values"/> holds each counter's value after the bump.</summary>

@@ -16,14 +16,14 @@ internal sealed class MemoryLimitStore(TimeProvider time) : ILimitStore
             foreach (var counter in plan.Counters)
             {
                 var current = Current(counter.Key, now);
-                if (current + counter.Increment > counter.Limit) return ValueTask.FromResult(new LimitDecision(false, counter, []));
+                if (current + plan.IncrementOf(counter) > counter.Limit) return ValueTask.FromResult(new LimitDecision(false, counter, []));
             }
 
             var values = new long[plan.Counters.Count];
             for (var i = 0; i < values.Length; i++)
             {
                 var counter = plan.Counters[i];
-                values[i] = Current(counter.Key, now) + counter.Increment;
+                values[i] = Current(counter.Key, now) + plan.IncrementOf(counter);
                 _counters[counter.Key] = (values[i], now + counter.Expiry);
             }
 

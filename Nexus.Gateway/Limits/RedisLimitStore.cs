@@ -49,7 +49,7 @@ internal sealed class RedisLimitStore(RespClient redis) : ILimitStore, IAsyncDis
     public async ValueTask<LimitDecision> AcquireAsync(LimitPlan plan, CancellationToken cancellationToken)
     {
         if (plan.Counters.Count == 0) return new LimitDecision(true, null, []);
-        var args = plan.Counters.SelectMany(c => new[] { Text(c.Limit), Text(c.Increment), Text((long)c.Expiry.TotalSeconds) });
+        var args = plan.Counters.SelectMany(c => new[] { Text(c.Limit), Text(plan.IncrementOf(c)), Text((long)c.Expiry.TotalSeconds) });
         var reply = await EvalAsync(AcquireScript, AcquireSha, plan, args, cancellationToken);
         var items = reply.Items ?? throw new LimitStoreException("Redis returned no array from the limits script.");
         var failed = items[0].Integer;
@@ -62,8 +62,13 @@ internal sealed class RedisLimitStore(RespClient redis) : ILimitStore, IAsyncDis
     {
         if (plan.Counters.Count == 0 || deltas.All(d => d == 0)) return;
         var args = plan.Counters.SelectMany((c, i) => new[] { Text(deltas[i]), Text((long)c.Expiry.TotalSeconds) });
-        await EvalAsync(ReleaseScript, ReleaseSha, plan, args, cancellationToken);
+        // Bounded on its own: the caller's request may be long gone, and an unreachable Redis must not hold the slot forever.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReleaseTimeout);
+        await EvalAsync(ReleaseScript, ReleaseSha, plan, args, timeout.Token);
     }
+
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
 
     public ValueTask DisposeAsync() => redis.DisposeAsync();
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Nexus.Gateway.Keys;
 
@@ -9,10 +10,15 @@ internal sealed record LimitLease(LimitPlan Plan);
 /// <summary>Applies a caller's key and tenant policies to a request: reserve before, reconcile after, OpenAI's headers.</summary>
 internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogger<RequestLimiter> logger)
 {
+    // A caller's counters are the same for every request in a minute (and for the same policies): built once, not per request.
+    private readonly ConcurrentDictionary<string, CallerCounters> _counters = new(StringComparer.Ordinal);
+
+    private sealed record CallerCounters(Policy KeyPolicy, Policy TenantPolicy, long Minute, LimitCounter[] Counters);
+
     public async ValueTask<(LimitDecision Decision, LimitLease Lease)> AcquireAsync(Caller caller, long reservedTokens, HttpResponse response, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var plan = LimitPlan.For([("k:" + caller.Key.Id, caller.Key.Policy), ("t:" + caller.Tenant.Id, caller.Tenant.Policy)], reservedTokens, now);
+        var plan = new LimitPlan(CountersOf(caller, now), reservedTokens);
         var decision = await store.AcquireAsync(plan, cancellationToken);
         WriteHeaders(response, plan, decision, now);
         return (decision, new LimitLease(plan));
@@ -23,9 +29,8 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
     {
         try
         {
-            // Not the request's token: a client that went away must still be billed and free its slot.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await store.ReleaseAsync(lease.Plan, lease.Plan.ReleaseDeltas(actualTokens), timeout.Token);
+            // Not the request's token: a client that went away must still be billed and free its slot (the store bounds the wait).
+            await store.ReleaseAsync(lease.Plan, lease.Plan.ReleaseDeltas(actualTokens), CancellationToken.None);
         }
         catch (Exception exception) when (exception is IOException or LimitStoreException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
@@ -35,18 +40,34 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
 
     public static TimeSpan RetryAfter(LimitCounter counter, DateTimeOffset now)
     {
+        if (counter.Kind == LimitKind.Concurrency) return TimeSpan.FromSeconds(1);
         var wait = counter.ResetsAt - now;
         return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
     }
 
+    private LimitCounter[] CountersOf(Caller caller, DateTimeOffset now)
+    {
+        var minute = now.ToUnixTimeSeconds() / 60;
+        if (_counters.TryGetValue(caller.Key.Id, out var cached) && cached.Minute == minute
+            && ReferenceEquals(cached.KeyPolicy, caller.Key.Policy) && ReferenceEquals(cached.TenantPolicy, caller.Tenant.Policy))
+        {
+            return cached.Counters;
+        }
+
+        LimitCounter[] counters = [.. LimitPlan.CountersFor("k:" + caller.Key.Id, caller.Key.Policy, now), .. LimitPlan.CountersFor("t:" + caller.Tenant.Id, caller.Tenant.Policy, now)];
+        if (_counters.Count > 100_000) _counters.Clear(); // keys come and go; the cache must not grow with them
+        _counters[caller.Key.Id] = new CallerCounters(caller.Key.Policy, caller.Tenant.Policy, minute, counters);
+        return counters;
+    }
+
     private static void WriteHeaders(HttpResponse response, LimitPlan plan, LimitDecision decision, DateTimeOffset now)
     {
-        Write(response, plan, decision, now, LimitKind.Requests, "requests");
-        Write(response, plan, decision, now, LimitKind.Tokens, "tokens");
+        Write(response, plan, decision, now, LimitKind.Requests);
+        Write(response, plan, decision, now, LimitKind.Tokens);
     }
 
     // The tightest of the key's and the tenant's counters of a kind is the one the client must respect.
-    private static void Write(HttpResponse response, LimitPlan plan, LimitDecision decision, DateTimeOffset now, LimitKind kind, string name)
+    private static void Write(HttpResponse response, LimitPlan plan, LimitDecision decision, DateTimeOffset now, LimitKind kind)
     {
         (long Limit, long Remaining, DateTimeOffset Reset)? tightest = null;
         for (var i = 0; i < plan.Counters.Count; i++)
@@ -58,8 +79,10 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
         }
 
         if (tightest is not { } t) return;
-        response.Headers["x-ratelimit-limit-" + name] = t.Limit.ToString(CultureInfo.InvariantCulture);
-        response.Headers["x-ratelimit-remaining-" + name] = t.Remaining.ToString(CultureInfo.InvariantCulture);
-        response.Headers["x-ratelimit-reset-" + name] = Math.Max(0, (int)Math.Ceiling((t.Reset - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
+        var requests = kind == LimitKind.Requests;
+        response.Headers[requests ? "x-ratelimit-limit-requests" : "x-ratelimit-limit-tokens"] = t.Limit.ToString(CultureInfo.InvariantCulture);
+        response.Headers[requests ? "x-ratelimit-remaining-requests" : "x-ratelimit-remaining-tokens"] = t.Remaining.ToString(CultureInfo.InvariantCulture);
+        response.Headers[requests ? "x-ratelimit-reset-requests" : "x-ratelimit-reset-tokens"] =
+            Math.Max(0, (int)Math.Ceiling((t.Reset - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
     }
 }

@@ -18,7 +18,11 @@ internal sealed class CanaryRouter(IOptionsMonitor<GatewayOptions> options, Load
     /// <summary>The candidates of one side of the split, or all of them when the route has no active canary.</summary>
     public IReadOnlyList<Upstream> Split(string route, IReadOnlyList<Upstream> candidates)
     {
-        if (!options.CurrentValue.Canaries.TryGetValue(route, out var rule)) return candidates;
+        return options.CurrentValue.Canaries.TryGetValue(route, out var rule) ? Split(route, rule, candidates) : candidates;
+    }
+
+    private IReadOnlyList<Upstream> Split(string route, CanaryRule rule, IReadOnlyList<Upstream> candidates)
+    {
         // A canary whose circuits are all open gets no share: its requests would only fail.
         var now = time.GetUtcNow();
         var threshold = options.CurrentValue.CircuitFailureThreshold;

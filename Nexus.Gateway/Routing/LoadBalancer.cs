@@ -16,7 +16,12 @@ internal sealed class LoadBalancer(IServiceRegistry registry, IOptionsMonitor<Ga
     {
         var now = time.GetUtcNow();
         var settings = options.CurrentValue;
-        var open = candidates.Where(c => !tried.Contains(c.InstanceId) && !HealthOf(c.InstanceId).IsOpen(now, settings.CircuitFailureThreshold)).ToList();
+        var open = new List<Upstream>(candidates.Count);
+        foreach (var candidate in candidates)
+        {
+            if (!tried.Contains(candidate.InstanceId) && !HealthOf(candidate.InstanceId).IsOpen(now, settings.CircuitFailureThreshold)) open.Add(candidate);
+        }
+
         while (open.Count > 0)
         {
             var choice = open.Count == 1 ? open[0] : Better(open, random);

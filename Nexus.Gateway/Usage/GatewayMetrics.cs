@@ -24,7 +24,12 @@ internal sealed class GatewayMetrics
     }
 
     public void Request(string endpoint, int status) =>
-        _requests.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint), new KeyValuePair<string, object?>("status", status));
+        _requests.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint), new KeyValuePair<string, object?>("status", Boxed(status)));
+
+    // Tags are objects: boxing the status anew on every request would be one allocation per request for nothing.
+    private static readonly object[] Statuses = Enumerable.Range(0, 600).Select(s => (object)s).ToArray();
+
+    private static object Boxed(int status) => (uint)status < Statuses.Length ? Statuses[status] : status;
 
     public void Tokens(long prompt, long completion)
     {

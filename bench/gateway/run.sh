@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Measures, in one run: the static upstream directly, a minimal YARP proxy in front of it, and Nexus.Gateway
-# (key auth, limits, budgets, audit and routing on) in front of it. Prints a Markdown table.
-# Needs: the .NET SDK, wrk (Debian: apt-get install wrk), curl. Usage: bench/gateway/run.sh [seconds per run]
+# (key auth, limits, budgets, audit and routing on) in front of it. Prints a Markdown table of c=1 latency, c=32
+# throughput and time to the first streamed chunk, then the gateway's resident memory after SOAK requests.
+# Needs: the .NET SDK, wrk (Debian: apt-get install wrk), curl, python3.
+# Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]
+# Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
+# paths, a process with more code measures its compiler rather than its steady state.
 set -euo pipefail
 cd "$(dirname "$0")"
 duration="${1:-10}"
+soak="${2:-1000000}"
+warmup="${WARMUP:-30}"
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -29,11 +35,12 @@ dotnet publish ../../Nexus.Gateway/Nexus.Gateway.csproj -c Release -o "$work/gat
 
 upstream_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
 admin_key="nxadm-bench-$(date +%s)"
-export DOTNET_gcServer=0 Logging__LogLevel__Default=Warning
+export Logging__LogLevel__Default=Warning
 
+# Each process runs with its own defaults (the gateway's are in its project file), as a user would start it.
 ASPNETCORE_URLS="http://127.0.0.1:$upstream_port" dotnet "$work/upstream/StaticUpstream.dll" & pids+=($!)
 ASPNETCORE_URLS="http://127.0.0.1:$proxy_port" Upstream="http://127.0.0.1:$upstream_port/" dotnet "$work/proxy/MinimalProxy.dll" & pids+=($!)
-(cd "$work" && ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" \
+(cd "$work" && exec env ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" \
   Nexus__Registry__Enabled=false Nexus__LogFormat=text \
   Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$work/gateway.db" \
   Nexus__Gateway__Routes__Models__bench__0__Url="http://127.0.0.1:$upstream_port/" \
@@ -54,27 +61,51 @@ key=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: applicati
 
 # wrk prints latency percentiles with --latency; convert "123.45us" / "1.23ms" to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
+
+# Median time to the first byte of a streamed answer (the first chunk: the upstream flushes each chunk), over
+# 500 sequential requests on one connection.
+first_chunk_ms() { # url key
+  local args=()
+  for _ in $(seq 1 500); do args+=(-o /dev/null "$1/v1/chat/completions"); done
+  local auth=(); [ -n "$2" ] && auth=(-H "Authorization: Bearer $2")
+  curl -s "${auth[@]}" -H 'Content-Type: application/json' -w '%{time_starttransfer}\n' \
+    -d '{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello."}]}' "${args[@]}" \
+    | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }'
+}
+
 measure() { # name url key
   local name=$1 url=$2 key=$3
-  BENCH_KEY="$key" wrk -t1 -c1 -d2s -s chat.lua "$url/v1/chat/completions" >/dev/null # warm-up
+  BENCH_KEY="$key" wrk -t2 -c32 -d"${warmup}s" -s chat.lua "$url/v1/chat/completions" >/dev/null
+  first_chunk_ms "$url" "$key" >/dev/null
   local c1 c32
   c1=$(BENCH_KEY="$key" wrk -t1 -c1 -d"${duration}s" --latency -s chat.lua "$url/v1/chat/completions")
   c32=$(BENCH_KEY="$key" wrk -t2 -c32 -d"${duration}s" -s chat.lua "$url/v1/chat/completions")
-  local p50 p99 rps errors
+  local p50 p99 rps errors first
   p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
   p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
   rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")
   errors=$(awk '/Non-2xx/ {print $5}' <<<"$c32$c1"); errors=${errors:-0}
-  echo "| $name | $p50 | $p99 | $rps | $errors |"
+  first=$(first_chunk_ms "$url" "$key")
+  echo "| $name | $p50 | $p99 | $rps | $first | $errors |"
+}
+
+rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+audited() {
+  curl -fs -H "Authorization: Bearer $admin_key" "http://127.0.0.1:$gateway_port/admin/usage" \
+    | python3 -c 'import json,sys; print(sum(r["requests"] for r in json.load(sys.stdin)))'
 }
 
 echo
-echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=32 throughput (req/s) | non-2xx |"
-echo "|---|---|---|---|---|"
+echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=32 throughput (req/s) | first chunk p50 (ms) | non-2xx |"
+echo "|---|---|---|---|---|---|"
 measure "upstream direct" "http://127.0.0.1:$upstream_port" ""
 measure "minimal YARP proxy" "http://127.0.0.1:$proxy_port" ""
 measure "Nexus.Gateway (auth, limits, audit, routing)" "http://127.0.0.1:$gateway_port" "$key"
-rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$(pgrep -P "$gateway_pid" -f Nexus.Gateway.dll || echo "$gateway_pid")/status" 2>/dev/null || echo 0)
-audited=$(curl -fs -H "Authorization: Bearer $admin_key" "http://127.0.0.1:$gateway_port/admin/usage" | python3 -c 'import json,sys; print(sum(r["requests"] for r in json.load(sys.stdin)))')
+
+# Memory after a long run: keep the gateway busy until its audit trail holds SOAK requests.
+while [ "$(audited)" -lt "$soak" ]; do
+  BENCH_KEY="$key" wrk -t2 -c32 -d20s -s chat.lua "http://127.0.0.1:$gateway_port/v1/chat/completions" >/dev/null
+done
+sleep 2 # let the audit queue drain
 echo
-echo "Gateway resident memory after the run: $((rss_kb / 1024)) MiB; requests in its audit trail: $audited."
+echo "Gateway resident memory after $(audited) audited requests: $(rss_mib "$gateway_pid") MiB (minimal proxy: $(rss_mib "${pids[1]}") MiB)."
