@@ -7,8 +7,8 @@ namespace Nexus.Services.Inference.Tests;
 
 /// <summary>
 /// A server that speaks OpenAI's protocol (models, chat with SSE chunks and [DONE], tool calls streamed or not, usage,
-/// embeddings) and, as Ollama does, <c>/api/show</c> and <c>/api/pull</c> with NDJSON progress. It records the last
-/// chat request body so tests see what was sent.
+/// embeddings) and, as Ollama does, <c>/api/show</c> and <c>/api/pull</c> with NDJSON progress. It lists its models
+/// with tags, as Ollama does, and records the last chat request body so tests see what was sent.
 /// </summary>
 internal sealed class FakeUpstream : IAsyncDisposable
 {
@@ -24,17 +24,24 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Its download never finishes; the pull waits until the caller goes away.</summary>
     public const string EndlessModel = "endless-model";
 
-    private readonly WebApplication _app;
-    private readonly List<string> _models = ["llama3.2", "nomic-embed-text"];
+    /// <summary>What a fresh Ollama lists after <c>ollama pull llama3.2</c> and <c>ollama pull nomic-embed-text</c>.</summary>
+    public static readonly IReadOnlyList<string> OllamaModels = ["llama3.2:latest", "nomic-embed-text:latest"];
 
-    private FakeUpstream(WebApplication app, string url)
+    private readonly WebApplication _app;
+    private readonly List<string> _models;
+
+    private FakeUpstream(WebApplication app, string url, IReadOnlyList<string> models)
     {
         _app = app;
         Url = url;
+        _models = [.. models];
     }
 
     public string Url { get; }
     public JsonObject? LastBody { get; private set; }
+
+    /// <summary>The last chat request body as it arrived, to prove it was not rewritten on the way.</summary>
+    public string? LastRawBody { get; private set; }
     public string? LastAuthorization { get; private set; }
 
     /// <summary>Released by the test to let a stream's second chunk go, proving the first arrived on its own.</summary>
@@ -46,7 +53,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Completed when the endless pull has written its first progress lines.</summary>
     public TaskCompletionSource EndlessPullStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<FakeUpstream> StartAsync()
+    public static Task<FakeUpstream> StartAsync() => StartAsync(OllamaModels);
+
+    public static async Task<FakeUpstream> StartAsync(IReadOnlyList<string> models)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -67,7 +76,7 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeUpstream(app, url);
+        self = new FakeUpstream(app, url, models);
         return self;
     }
 
@@ -141,7 +150,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// </summary>
     private async Task ChatAsync(HttpContext context)
     {
-        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        using var reader = new StreamReader(context.Request.Body);
+        LastRawBody = await reader.ReadToEndAsync();
+        var body = JsonNode.Parse(LastRawBody)!.AsObject();
         LastBody = body;
         LastAuthorization = context.Request.Headers.Authorization;
         var lastMessage = body["messages"]!.AsArray().LastOrDefault()?.AsObject();

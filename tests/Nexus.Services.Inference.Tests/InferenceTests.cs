@@ -70,8 +70,8 @@ public sealed class InferenceTests
         var descriptor = JsonNode.Parse(await service.Http.GetStringAsync("v1/metadata"))!;
 
         embedding.Value.ToFloats().ToArray().ShouldBe([0.25f, -0.5f, 1f]);
-        models.ShouldBe(["llama3.2", "nomic-embed-text"]);
-        var llama = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "llama3.2")!;
+        models.ShouldBe(["llama3.2:latest", "nomic-embed-text:latest"]);
+        var llama = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "llama3.2:latest")!;
         llama["contextLength"]!.GetValue<int>().ShouldBe(131072);
         llama["labels"]!["tier"]!.GetValue<string>().ShouldBe("local");
     }

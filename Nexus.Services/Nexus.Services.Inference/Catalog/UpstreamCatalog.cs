@@ -28,8 +28,9 @@ internal sealed partial class UpstreamCatalog(
     /// <summary>Upstreams that did not answer the last refresh, with why.</summary>
     public async Task<IReadOnlyList<string>> UnreachableAsync(CancellationToken cancellationToken) => (await SnapshotAsync(force: false, cancellationToken)).Unreachable;
 
+    /// <summary>The model a request names, by <see cref="ModelNames.Find"/>'s rule (<c>llama3.2</c> finds <c>llama3.2:latest</c>).</summary>
     public async Task<UpstreamModel?> FindAsync(string model, CancellationToken cancellationToken) =>
-        (await SnapshotAsync(force: false, cancellationToken)).Models.FirstOrDefault(m => m.Model.Id == model);
+        ModelNames.Find((await SnapshotAsync(force: false, cancellationToken)).Models, model);
 
     public async ValueTask<IReadOnlyList<ModelDescriptor>> GetModelsAsync(CancellationToken cancellationToken) =>
         (await SnapshotAsync(force: false, cancellationToken)).Models.Select(m => m.Model).ToList();

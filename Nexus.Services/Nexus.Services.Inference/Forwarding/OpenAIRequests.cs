@@ -10,7 +10,7 @@ namespace Nexus.Services.Inference.Forwarding;
 /// </summary>
 public sealed record ChatRequest
 {
-    /// <summary>The model id from /v1/models.</summary>
+    /// <summary>The model id from /v1/models; a name without a tag (llama3.2) also finds its :latest.</summary>
     [JsonPropertyName("model")]
     public required string Model { get; init; }
 
@@ -35,7 +35,7 @@ public sealed record ChatRequest
 /// <summary>OpenAI's legacy completion request.</summary>
 public sealed record CompletionRequest
 {
-    /// <summary>The model id from /v1/models.</summary>
+    /// <summary>The model id from /v1/models; a name without a tag (llama3.2) also finds its :latest.</summary>
     [JsonPropertyName("model")]
     public required string Model { get; init; }
 
@@ -55,7 +55,7 @@ public sealed record CompletionRequest
 /// <summary>OpenAI's embedding request.</summary>
 public sealed record EmbeddingRequest
 {
-    /// <summary>The embedding model id from /v1/models.</summary>
+    /// <summary>The embedding model id from /v1/models; a name without a tag also finds its :latest.</summary>
     [JsonPropertyName("model")]
     public required string Model { get; init; }
 

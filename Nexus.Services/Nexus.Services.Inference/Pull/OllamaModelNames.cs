@@ -12,9 +12,6 @@ internal static partial class OllamaModelNames
 
     public static bool IsValid(string name) => name.Length <= 350 && Name().IsMatch(name);
 
-    /// <summary>The name as Ollama lists it once pulled: without a tag it gets <c>latest</c> (a colon before the last <c>/</c> is a port).</summary>
-    public static string WithDefaultTag(string name) => name[(name.LastIndexOf('/') + 1)..].Contains(':', StringComparison.Ordinal) ? name : name + ":latest";
-
     [GeneratedRegex(@"^(?:[A-Za-z0-9][A-Za-z0-9._-]*(?::[0-9]{1,5})?/)?(?:[A-Za-z0-9][A-Za-z0-9._-]{0,79}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,79}(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,79})?$")]
     private static partial Regex Name();
 }

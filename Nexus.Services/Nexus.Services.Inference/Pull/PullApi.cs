@@ -129,9 +129,7 @@ internal static class PullApi
     private static async Task<string> RefreshCatalogAsync(UpstreamCatalog catalog, string model, CancellationToken cancellationToken)
     {
         await catalog.RefreshAsync(cancellationToken);
-        if (await catalog.FindAsync(model, cancellationToken) is not null) return model;
-        var tagged = OllamaModelNames.WithDefaultTag(model);
-        return await catalog.FindAsync(tagged, cancellationToken) is not null ? tagged : model;
+        return (await catalog.FindAsync(model, cancellationToken))?.Model.Id ?? model;
     }
 
     /// <summary>Ollama's own verdict, before any progress was written: a status the caller can act on.</summary>
