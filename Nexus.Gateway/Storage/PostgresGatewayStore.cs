@@ -45,4 +45,22 @@ internal sealed class PostgresGatewayStore(NpgsqlDataSource dataSource, ILogger<
 
         await importer.CompleteAsync(cancellationToken);
     }
+
+    /// <summary>A record's column values in <c>AuditColumns</c> order, nulls as <see cref="DBNull"/>.</summary>
+    private static void AuditValues(AuditRecord r, object[] values)
+    {
+        values[0] = r.At.ToUnixTimeMilliseconds();
+        values[1] = (object?)r.TenantId ?? DBNull.Value;
+        values[2] = (object?)r.KeyId ?? DBNull.Value;
+        values[3] = r.Endpoint;
+        values[4] = (object?)r.Model ?? DBNull.Value;
+        values[5] = (object?)r.Instance ?? DBNull.Value;
+        values[6] = (long)r.Status;
+        values[7] = r.PromptTokens;
+        values[8] = r.CompletionTokens;
+        values[9] = r.LatencyMs;
+        values[10] = r.OverheadMs;
+        values[11] = r.RequestId;
+        values[12] = (object?)r.TraceId ?? DBNull.Value;
+    }
 }
