@@ -25,7 +25,14 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
 
     private sealed record StaticUpstreams(GatewayOptions Options, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
 
+    /// <summary>The model's upstreams; an unknown untagged name falls back to its <c>:latest</c> tag, as Ollama resolves it.</summary>
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForModel(string model)
+    {
+        var found = ForExactModel(model);
+        return found.Outcome == RouteOutcome.Unknown && ModelTags.LatestOf(model) is { } latest ? ForExactModel(latest) : found;
+    }
+
+    private (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForExactModel(string model)
     {
         var upstreams = new List<Upstream>();
         foreach (var instance in registry.ReadyForModel(model)) upstreams.Add(Registered(instance, model));

@@ -1,3 +1,5 @@
+using Nexus.Contract;
+
 namespace Nexus.Services.Inference.Catalog;
 
 /// <summary>
@@ -14,11 +16,7 @@ internal static class ModelNames
     public static UpstreamModel? Find(IReadOnlyList<UpstreamModel> models, string name)
     {
         var exact = models.FirstOrDefault(m => m.Model.Id == name);
-        if (exact is not null || HasTag(name)) return exact;
-        var latest = name + ":latest";
+        if (exact is not null || ModelTags.LatestOf(name) is not { } latest) return exact;
         return models.FirstOrDefault(m => m.Model.Id == latest);
     }
-
-    /// <summary>A colon before the last <c>/</c> is a registry's port (<c>registry.local:5000/llama3.2</c>), not a tag.</summary>
-    private static bool HasTag(string name) => name.AsSpan(name.LastIndexOf('/') + 1).Contains(':');
 }

@@ -1,0 +1,14 @@
+namespace Nexus.Contract;
+
+/// <summary>
+/// Model ids in Ollama's (and Docker's) convention, where an untagged name stands for its <c>:latest</c> tag:
+/// Ollama lists <c>llama3.2:latest</c> and its users write <c>llama3.2</c>.
+/// </summary>
+public static class ModelTags
+{
+    /// <summary>The id an untagged name stands for (<c>llama3.2</c> to <c>llama3.2:latest</c>); null when the name has a tag.</summary>
+    public static string? LatestOf(string name) => HasTag(name) ? null : name + ":latest";
+
+    /// <summary>A colon before the last <c>/</c> is a registry's port (<c>registry.local:5000/llama3.2</c>), not a tag.</summary>
+    public static bool HasTag(string name) => name.AsSpan(name.LastIndexOf('/') + 1).Contains(':');
+}
