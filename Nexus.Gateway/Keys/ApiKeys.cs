@@ -13,7 +13,16 @@ internal static class ApiKeys
     public static string Generate(string prefix) =>
         prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    /// <summary>SHA-256 of the key as lower-case hex; on the stack, since every request hashes the key it presents.</summary>
+    public static string Hash(string key)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = max <= 1024 ? stackalloc byte[1024] : new byte[max];
+        var length = Encoding.UTF8.GetBytes(key, utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..length], hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>Enough of the key to tell keys apart in a listing, far too little to guess the rest.</summary>
     public static string DisplayPrefix(string key) => key[..Math.Min(key.Length, 10)];
