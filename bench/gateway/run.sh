@@ -3,7 +3,7 @@
 # (key auth, limits, budgets, audit and routing on) in front of it. Prints a Markdown table of c=1 latency, c=32
 # throughput and time to the first streamed chunk, then the gateway's resident memory after SOAK requests.
 # Needs: the .NET SDK, wrk (Debian: apt-get install wrk), curl, python3.
-# Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]
+# Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]; ROUNDS (3) throughput rounds.
 # Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
 # paths, a process with more code measures its compiler rather than its steady state.
 set -euo pipefail
@@ -73,21 +73,40 @@ first_chunk_ms() { # url key
     | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }'
 }
 
-measure() { # name url key
-  local name=$1 url=$2 key=$3
-  BENCH_KEY="$key" wrk -t2 -c32 -d"${warmup}s" -s chat.lua "$url/v1/chat/completions" >/dev/null
-  first_chunk_ms "$url" "$key" >/dev/null
-  local c1 c32
-  c1=$(BENCH_KEY="$key" wrk -t1 -c1 -d"${duration}s" --latency -s chat.lua "$url/v1/chat/completions")
-  c32=$(BENCH_KEY="$key" wrk -t2 -c32 -d"${duration}s" -s chat.lua "$url/v1/chat/completions")
-  local p50 p99 rps errors first
-  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
-  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
-  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$c32$c1"); errors=${errors:-0}
-  first=$(first_chunk_ms "$url" "$key")
-  echo "| $name | $p50 | $p99 | $rps | $first | $errors |"
-}
+names=("upstream direct" "minimal YARP proxy" "Nexus.Gateway (auth, limits, audit, routing)")
+urls=("http://127.0.0.1:$upstream_port" "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$gateway_port")
+keys=("" "" "$key")
+rounds="${ROUNDS:-3}"
+declare -a p50 p99 first errors rps
+
+for i in 0 1 2; do
+  BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d"${warmup}s" -s chat.lua "${urls[$i]}/v1/chat/completions" >/dev/null
+  first_chunk_ms "${urls[$i]}" "${keys[$i]}" >/dev/null
+done
+for i in 0 1 2; do
+  c1=$(BENCH_KEY="${keys[$i]}" wrk -t1 -c1 -d"${duration}s" --latency -s chat.lua "${urls[$i]}/v1/chat/completions")
+  p50[$i]=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
+  p99[$i]=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
+  errors[$i]=$(awk '/Non-2xx/ {print $5}' <<<"$c1")
+  first[$i]=$(first_chunk_ms "${urls[$i]}" "${keys[$i]}")
+done
+# Throughput rounds alternate between the targets, and each target's median is reported: on a shared machine one
+# measurement alone says as much about the neighbours as about the target.
+for _ in $(seq 1 "$rounds"); do
+  for i in 0 1 2; do
+    c32=$(BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d"${duration}s" -s chat.lua "${urls[$i]}/v1/chat/completions")
+    rps[$i]="${rps[$i]:-} $(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")"
+    errors[$i]=$(( ${errors[$i]:-0} + $(awk '/Non-2xx/ {print $5}' <<<"$c32" | grep . || echo 0) ))
+  done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo
+echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=32 throughput (req/s, median of $rounds) | first chunk p50 (ms) | non-2xx |"
+echo "|---|---|---|---|---|---|"
+for i in 0 1 2; do
+  echo "| ${names[$i]} | ${p50[$i]} | ${p99[$i]} | $(median "${rps[$i]}") (${rps[$i]# }) | ${first[$i]} | ${errors[$i]:-0} |"
+done
 
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 audited() {
@@ -95,12 +114,6 @@ audited() {
     | python3 -c 'import json,sys; print(sum(r["requests"] for r in json.load(sys.stdin)))'
 }
 
-echo
-echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=32 throughput (req/s) | first chunk p50 (ms) | non-2xx |"
-echo "|---|---|---|---|---|---|"
-measure "upstream direct" "http://127.0.0.1:$upstream_port" ""
-measure "minimal YARP proxy" "http://127.0.0.1:$proxy_port" ""
-measure "Nexus.Gateway (auth, limits, audit, routing)" "http://127.0.0.1:$gateway_port" "$key"
 
 # Memory after a long run: keep the gateway busy until its audit trail holds SOAK requests.
 while [ "$(audited)" -lt "$soak" ]; do
