@@ -44,7 +44,8 @@ internal ref struct JsonRequestScan
             {
                 Once(ref seenStream, "stream");
                 reader.Read();
-                Stream = reader.TokenType;
+                // OpenAI's API takes a JSON null as the default (not streamed), and some clients send one.
+                Stream = reader.TokenType == JsonTokenType.Null ? JsonTokenType.None : reader.TokenType;
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_tokens"u8))

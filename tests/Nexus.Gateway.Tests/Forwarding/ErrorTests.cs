@@ -93,13 +93,13 @@ public sealed class ErrorTests
     }
 
     [Fact]
-    public async Task Chat_NestedFieldsNamedLikeTopLevelOnes_AreNotMistakenForThem()
+    public async Task Chat_NestedFieldsNamedLikeTopLevelOnesAndNullStream_Accepted()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream));
         var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { allowedModels = new[] { "llama" } });
         using var client = gateway.Client(key);
-        const string body = """{"messages":[{"role":"user","content":"Hi","model":"forbidden","stream":"x"}],"model":"llama","metadata":{"max_tokens":-5}}""";
+        const string body = """{"messages":[{"role":"user","content":"Hi","model":"forbidden","stream":"x"}],"model":"llama","metadata":{"max_tokens":-5},"stream":null}""";
 
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
 
