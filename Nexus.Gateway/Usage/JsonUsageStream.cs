@@ -20,8 +20,7 @@ internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : Stream
         {
             try
             {
-                using var document = JsonDocument.Parse(_copy.AsMemory(0, _length));
-                meter.Observe(document.RootElement);
+                meter.Observe(_copy.AsSpan(0, _length));
             }
             catch (JsonException)
             {

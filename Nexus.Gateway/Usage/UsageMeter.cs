@@ -24,11 +24,53 @@ internal sealed class UsageMeter
     public bool Observe(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return false;
-        PromptTokens = Read(usage, "prompt_tokens");
-        CompletionTokens = Read(usage, "completion_tokens");
-        if (CompletionTokens == 0 && Read(usage, "total_tokens") is var total && total > PromptTokens) CompletionTokens = total - PromptTokens;
-        HasUsage = true;
+        Set(Read(usage, "prompt_tokens"), Read(usage, "completion_tokens"), Read(usage, "total_tokens"));
         return true;
+    }
+
+    /// <summary>
+    /// Reads the top-level <c>usage</c> of a whole JSON answer in one forward pass, skipping the rest unparsed;
+    /// returns whether it had one. Throws <see cref="JsonException"/> on malformed JSON before the usage.
+    /// </summary>
+    public bool Observe(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isUsage = reader.ValueTextEquals("usage"u8);
+            reader.Read();
+            if (!isUsage)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject) return false;
+            long prompt = 0, completion = 0, total = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("prompt_tokens"u8) ? 1 : reader.ValueTextEquals("completion_tokens"u8) ? 2 : reader.ValueTextEquals("total_tokens"u8) ? 3 : 0;
+                reader.Read();
+                var value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) ? n : 0;
+                if (field == 1) prompt = value;
+                else if (field == 2) completion = value;
+                else if (field == 3) total = value;
+                reader.Skip();
+            }
+
+            Set(prompt, completion, total);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Set(long prompt, long completion, long total)
+    {
+        PromptTokens = prompt;
+        CompletionTokens = completion == 0 && total > prompt ? total - prompt : completion;
+        HasUsage = true;
     }
 
     /// <summary>
