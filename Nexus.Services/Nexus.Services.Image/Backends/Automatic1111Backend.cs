@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Nexus.Contract;
 
 namespace Nexus.Services.Image.Backends;
 
@@ -20,17 +19,7 @@ internal sealed class Automatic1111Backend(IHttpClientFactory http, IOptions<Ima
     {
         var models = await SendAsync<JsonArray>(HttpMethod.Get, "sdapi/v1/sd-models", null, cancellationToken);
         return models.Select(m => m?["model_name"]?.GetValue<string>()).OfType<string>()
-            .Select(name => new ImageModel(
-                new ModelDescriptor
-                {
-                    Id = name,
-                    OwnedBy = Name,
-                    InputModalities = ["text"],
-                    OutputModalities = ["image"],
-                    Labels = new Dictionary<string, string> { ["engine"] = Name },
-                },
-                this,
-                name))
+            .Select(name => ImageModel.Checkpoint(this, name))
             .ToList();
     }
 

@@ -22,7 +22,21 @@ internal interface IImageBackend
 }
 
 /// <summary>A catalog entry: what clients see, the backend behind it, and the name the engine knows the model by.</summary>
-internal sealed record ImageModel(ModelDescriptor Descriptor, IImageBackend Backend, string EngineModel);
+internal sealed record ImageModel(ModelDescriptor Descriptor, IImageBackend Backend, string EngineModel)
+{
+    /// <summary>One of an engine's own checkpoints: text in, image out, listed under the backend's prefix and labelled with its engine.</summary>
+    public static ImageModel Checkpoint(IImageBackend backend, string engineModel) => new(
+        new ModelDescriptor
+        {
+            Id = backend.ModelPrefix + engineModel,
+            OwnedBy = backend.Name,
+            InputModalities = ["text"],
+            OutputModalities = ["image"],
+            Labels = new Dictionary<string, string> { ["engine"] = backend.Name },
+        },
+        backend,
+        engineModel);
+}
 
 /// <summary>A validated generation job; <see cref="Model"/> is the engine's own name for the model.</summary>
 internal sealed record GenerationPlan(string Prompt, string Model, int Count, int Width, int Height, long Seed);

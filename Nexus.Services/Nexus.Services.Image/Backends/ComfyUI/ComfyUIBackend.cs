@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Nexus.Contract;
 
 namespace Nexus.Services.Image.Backends.ComfyUI;
 
@@ -28,18 +27,7 @@ internal sealed partial class ComfyUIBackend(ComfyUIClient client, IOptions<Imag
     {
         var info = await client.GetJsonAsync("object_info/CheckpointLoaderSimple", cancellationToken);
         var names = ComfyUIObjectInfo.CheckpointNames(info) ?? throw new BackendFailedException("ComfyUI has no CheckpointLoaderSimple node, so it offers no checkpoints.");
-        return names.Select(name => new ImageModel(
-                new ModelDescriptor
-                {
-                    Id = Prefix + name,
-                    OwnedBy = Name,
-                    InputModalities = ["text"],
-                    OutputModalities = ["image"],
-                    Labels = new Dictionary<string, string> { ["engine"] = Name },
-                },
-                this,
-                name))
-            .ToList();
+        return names.Select(name => ImageModel.Checkpoint(this, name)).ToList();
     }
 
     public async Task<IReadOnlyList<byte[]>> GenerateAsync(GenerationPlan plan, CancellationToken cancellationToken)
