@@ -22,9 +22,6 @@ internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, Time
 /// </summary>
 internal sealed record LimitPlan(IReadOnlyList<LimitCounter> Counters, long ReservedTokens)
 {
-    public static LimitPlan For(IEnumerable<(string Scope, Policy Policy)> scopes, long reservedTokens, DateTimeOffset now) =>
-        new(scopes.SelectMany(s => CountersFor(s.Scope, s.Policy, now)).ToArray(), reservedTokens);
-
     /// <summary>One scope's counters for the minute of <paramref name="now"/>: the same for every request in that minute.</summary>
     public static LimitCounter[] CountersFor(string scope, Policy policy, DateTimeOffset now)
     {

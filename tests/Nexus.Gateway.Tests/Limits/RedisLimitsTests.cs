@@ -17,7 +17,7 @@ public sealed class RedisLimitsTests
         await using var store = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString));
         var now = DateTimeOffset.UtcNow;
         var policy = new Policy { RequestsPerMinute = 2, DailyTokenBudget = 250 };
-        LimitPlan Plan() => LimitPlan.For([("k:test", policy)], 100, now);
+        LimitPlan Plan() => new LimitPlan(LimitPlan.CountersFor("k:test", policy, now), 100);
 
         var first = await store.AcquireAsync(Plan(), CancellationToken.None);
         var second = await store.AcquireAsync(Plan(), CancellationToken.None);
@@ -31,7 +31,7 @@ public sealed class RedisLimitsTests
         // 200 reserved of 250; the real usage was 10 each, so the budget has room again once reconciled.
         await store.ReleaseAsync(Plan(), Plan().ReleaseDeltas(10), CancellationToken.None);
         await store.ReleaseAsync(Plan(), Plan().ReleaseDeltas(10), CancellationToken.None);
-        var budgetOnly = await store.AcquireAsync(LimitPlan.For([("k:test", new Policy { DailyTokenBudget = 250 })], 200, now), CancellationToken.None);
+        var budgetOnly = await store.AcquireAsync(new LimitPlan(LimitPlan.CountersFor("k:test", new Policy { DailyTokenBudget = 250 }, now), 200), CancellationToken.None);
         budgetOnly.Allowed.ShouldBeTrue();
         budgetOnly.Values.ShouldBe([220L]);
     }
