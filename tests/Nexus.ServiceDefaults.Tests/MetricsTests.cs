@@ -26,4 +26,19 @@ public sealed class MetricsTests
         text.ShouldContain("nexus_tests_job_duration_seconds_count 1");
         text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
     }
+
+    [Fact]
+    public async Task Metrics_MeterNamedAfterTheService_IsExportedAndUnlistedMetersAreNot()
+    {
+        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:Name"] = "resizer" });
+        using var own = new Meter("resizer");
+        using var unrelated = new Meter("Acme.Transport.Internals");
+        own.CreateCounter<long>("resizer.images", "{image}").Add(2);
+        unrelated.CreateCounter<long>("acme.transport.packets", "{packet}").Add(5);
+
+        var text = await service.Client.GetStringAsync("metrics");
+
+        text.ShouldContain("resizer_images_total 2");
+        text.ShouldNotContain("acme_transport_packets");
+    }
 }
