@@ -12,6 +12,7 @@ using Nexus.ServiceDefaults.Errors;
 using Nexus.ServiceDefaults.Health;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
+using Nexus.ServiceDefaults.Runtime;
 using Nexus.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -47,6 +48,7 @@ public static class NexusServiceDefaultsExtensions
         services.TryAddSingleton<DescriptorProvider>();
         services.AddHttpClient<RegistrationClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<RegistrationService>();
+        services.AddHostedService<NativeHeapTrimmer>();
         return builder;
     }
 
