@@ -1,4 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder: the gateway needs neither IIS integration, HTTP/3, hosting-startup assemblies nor static web
+// assets, and each would stay loaded for the life of the process. HTTPS endpoints from configuration still work.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 
 builder.AddServiceDefaults();
 builder.AddNexusGateway();
