@@ -46,7 +46,10 @@ public static class NexusServiceDefaultsExtensions
         services.AddSingleton<IHttpContextFactory>(sp => new CorrelatingHttpContextFactory(new DefaultHttpContextFactory(sp)));
 
         services.TryAddSingleton<DescriptorProvider>();
-        services.AddHttpClient<RegistrationClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        // A named client and a factory rather than AddHttpClient<T>: a typed client's activator is compiled from an
+        // expression tree, which loads System.Linq.Expressions into every service for one constructor call.
+        services.AddHttpClient(nameof(RegistrationClient), http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddTransient(sp => new RegistrationClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RegistrationClient))));
         services.AddHostedService<RegistrationService>();
         services.AddHostedService<NativeHeapTrimmer>();
         return builder;
