@@ -4,7 +4,7 @@ namespace Nexus.ServiceDefaults.Runtime;
 
 /// <summary>
 /// glibc's allocator keeps memory that native code freed in its per-thread arenas instead of returning it to the
-/// system: after the JIT's first minutes (thousands of compilations, each a few hundred kilobytes of scratch) a
+/// system: after the JIT's first minutes (thousands of compilations, each with scratch memory of its own) a
 /// service carries ~10 MB of freed memory in its resident set for the rest of its life. <c>malloc_trim(0)</c> hands
 /// the free pages back. Resolved at run time: elsewhere (musl, Windows, macOS) there is nothing to do.
 /// </summary>
