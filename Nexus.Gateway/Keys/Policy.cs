@@ -1,3 +1,4 @@
+using Nexus.Contract;
 using Nexus.Gateway.Routing;
 
 namespace Nexus.Gateway.Keys;
@@ -41,7 +42,17 @@ public sealed record Policy
 
     public static Policy Unrestricted { get; } = new();
 
-    public bool AllowsModel(string model) => AllowedModels is null || AllowedModels.Contains(model, StringComparer.Ordinal);
+    /// <summary>Whether the allow-list names the model, tagged or not: <c>llama3.2</c> allows <c>llama3.2:latest</c> and back.</summary>
+    public bool AllowsModel(string model)
+    {
+        if (AllowedModels is null) return true;
+        foreach (var allowed in AllowedModels)
+        {
+            if (ModelTags.Same(allowed, model)) return true;
+        }
+
+        return false;
+    }
 
     /// <summary>What is wrong with this policy, for the admin API's 400; null when it is sound.</summary>
     public string? Problem()

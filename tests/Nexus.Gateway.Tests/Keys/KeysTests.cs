@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Nexus.Gateway.Keys;
 using Nexus.Gateway.Tests.Infrastructure;
 
 namespace Nexus.Gateway.Tests.Keys;
@@ -157,6 +158,31 @@ public sealed class KeysTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
+
+    [Theory]
+    [InlineData("llama:latest", HttpStatusCode.OK)]
+    [InlineData("llama:1b", HttpStatusCode.Forbidden)]
+    public async Task Chat_UntaggedModel_IsAllowedByItsLatestTag(string allowed, HttpStatusCode expected)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream));
+        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { allowedModels = new[] { allowed } });
+        using var client = gateway.Client(key);
+
+        using var response = await client.PostAsJsonAsync("v1/chat/completions", Chat);
+
+        response.StatusCode.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("llama3.2", "llama3.2:latest", true)]
+    [InlineData("llama3.2:latest", "llama3.2", true)]
+    [InlineData("registry.local:5000/llama3.2", "registry.local:5000/llama3.2:latest", true)]
+    [InlineData("llama3.2", "llama3.2:1b", false)]
+    [InlineData("llama3.2:1b", "llama3.2", false)]
+    [InlineData("llama3", "llama3.2:latest", false)]
+    public void AllowsModel_ListedWithOrWithoutLatestTag_NamesTheSameModel(string allowed, string requested, bool expected) =>
+        new Policy { AllowedModels = [allowed] }.AllowsModel(requested).ShouldBe(expected);
 
     private static async Task<JsonArray> WaitForUsageAsync(HttpClient client, string path, int expected = 1)
     {
