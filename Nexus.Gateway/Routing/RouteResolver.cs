@@ -25,11 +25,15 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
 
     private sealed record StaticUpstreams(GatewayOptions Options, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
 
-    /// <summary>The model's upstreams; an unknown untagged name falls back to its <c>:latest</c> tag, as Ollama resolves it.</summary>
+    /// <summary>
+    /// The model's upstreams. An unknown untagged name falls back to its <c>:latest</c> tag, as Ollama resolves it, and
+    /// an unknown <c>:latest</c> id to its untagged name (static routes are configured untagged: a colon separates keys).
+    /// </summary>
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForModel(string model)
     {
         var found = ForExactModel(model);
-        return found.Outcome == RouteOutcome.Unknown && ModelTags.LatestOf(model) is { } latest ? ForExactModel(latest) : found;
+        if (found.Outcome != RouteOutcome.Unknown) return found;
+        return (ModelTags.LatestOf(model) ?? ModelTags.UntaggedOf(model)) is { } sameModel ? ForExactModel(sameModel) : found;
     }
 
     private (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForExactModel(string model)

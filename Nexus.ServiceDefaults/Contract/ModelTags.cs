@@ -11,6 +11,10 @@ public static class ModelTags
     /// <summary>The id an untagged name stands for (<c>llama3.2</c> to <c>llama3.2:latest</c>); null when the name has a tag.</summary>
     public static string? LatestOf(string name) => HasTag(name) ? null : name + Latest;
 
+    /// <summary>The untagged name a <c>:latest</c> id stands for (<c>llama3.2:latest</c> to <c>llama3.2</c>); null for any other id.</summary>
+    public static string? UntaggedOf(string id) =>
+        id.EndsWith(Latest, StringComparison.Ordinal) && id[..^Latest.Length] is { Length: > 0 } name && !HasTag(name) ? name : null;
+
     /// <summary>Whether two ids name one model: equal, or one is the other's untagged name (<c>llama3.2</c>, <c>llama3.2:latest</c>).</summary>
     public static bool Same(string a, string b) =>
         string.Equals(a, b, StringComparison.Ordinal) || IsLatestOf(a, b) || IsLatestOf(b, a);

@@ -4,7 +4,7 @@ using Nexus.Gateway.Tests.Infrastructure;
 
 namespace Nexus.Gateway.Tests.Forwarding;
 
-/// <summary>Ollama's convention through the gateway: an untagged model name reaches the model tagged <c>:latest</c>.</summary>
+/// <summary>Ollama's convention through the gateway: an untagged model name and its <c>:latest</c> tag reach one model.</summary>
 public sealed class ModelTagTests
 {
     private static object Chat(string model) => new { model, messages = new[] { new { role = "user", content = "Hi" } } };
@@ -43,6 +43,20 @@ public sealed class ModelTagTests
         untagged.StatusCode.ShouldBe(HttpStatusCode.OK);
         tagged.StatusCode.ShouldBe(HttpStatusCode.OK);
         vllm.Requests.ShouldBe(1);
+        ollama.Requests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Chat_LatestTag_RoutesToAStaticRouteConfiguredUntagged()
+    {
+        await using var ollama = await FakeUpstream.StartAsync("ollama");
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama3.2", ollama));
+        var (_, _, key) = await gateway.CreateKeyAsync();
+        using var client = gateway.Client(key);
+
+        using var response = await client.PostAsJsonAsync("v1/chat/completions", Chat("llama3.2:latest"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
         ollama.Requests.ShouldBe(1);
     }
 
