@@ -23,7 +23,7 @@ public sealed class DescriptorProvider
     private readonly EndpointDataSource _endpoints;
     private readonly IServer _server;
     private readonly IModelCatalog? _catalog;
-    private readonly TypeSchemaGenerator _schemas;
+    private readonly JsonSerializerOptions _serializerOptions;
     private readonly Lazy<IReadOnlyList<FunctionDescriptor>> _functions;
 
     public DescriptorProvider(
@@ -37,7 +37,7 @@ public sealed class DescriptorProvider
         _endpoints = endpoints;
         _server = server;
         _catalog = catalog;
-        _schemas = new TypeSchemaGenerator(jsonOptions.Value.SerializerOptions);
+        _serializerOptions = jsonOptions.Value.SerializerOptions;
         _functions = new Lazy<IReadOnlyList<FunctionDescriptor>>(BuildFunctions);
     }
 
@@ -94,11 +94,13 @@ public sealed class DescriptorProvider
 
     private List<FunctionDescriptor> BuildFunctions()
     {
+        // Made here and dropped after: its XML documentation (and the XML stack) is needed once, not for the process's life.
+        var schemas = new TypeSchemaGenerator(_serializerOptions);
         var functions = new List<FunctionDescriptor>();
         foreach (var endpoint in _endpoints.Endpoints.OfType<RouteEndpoint>())
         {
             if (endpoint.Metadata.GetMetadata<NexusFunctionMetadata>() is not { } function) continue;
-            functions.Add(Describe(endpoint, function));
+            functions.Add(Describe(endpoint, function, schemas));
         }
 
         var duplicate = functions.GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -110,7 +112,7 @@ public sealed class DescriptorProvider
         return functions;
     }
 
-    private FunctionDescriptor Describe(RouteEndpoint endpoint, NexusFunctionMetadata function)
+    private FunctionDescriptor Describe(RouteEndpoint endpoint, NexusFunctionMetadata function, TypeSchemaGenerator schemas)
     {
         var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>();
         var produces = endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>()
@@ -126,8 +128,8 @@ public sealed class DescriptorProvider
             Description = function.Description ?? endpoint.Metadata.GetMetadata<IEndpointDescriptionMetadata>()?.Description,
             Method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.FirstOrDefault() ?? HttpMethods.Post,
             Path = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).TrimStart('/'),
-            InputSchema = inputType is null ? RouteParameterSchema(endpoint) : _schemas.Generate(inputType),
-            OutputSchema = outputType is null ? null : _schemas.Generate(outputType),
+            InputSchema = inputType is null ? RouteParameterSchema(endpoint) : schemas.Generate(inputType),
+            OutputSchema = outputType is null ? null : schemas.Generate(outputType),
             RequestContentTypes = function.RequestContentTypes ?? accepts?.ContentTypes ?? (inputType is null ? [] : ["application/json"]),
             ResponseContentTypes = function.ResponseContentTypes ?? produces?.ContentTypes.ToList() ?? ["application/json"],
             Streaming = function.Streaming,
@@ -135,8 +137,8 @@ public sealed class DescriptorProvider
             {
                 Name = e.Name,
                 Summary = e.Summary,
-                Input = ToNode(e.Input)!,
-                Output = ToNode(e.Output),
+                Input = ToNode(e.Input, schemas)!,
+                Output = ToNode(e.Output, schemas),
             }).ToList(),
             Ui = new UiHints { Order = function.Order, Fields = function.Fields, Result = function.ResultWidget },
         };
@@ -155,6 +157,6 @@ public sealed class DescriptorProvider
         return new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required };
     }
 
-    private JsonNode? ToNode(object? value) =>
-        value is null ? null : value as JsonNode ?? JsonSerializer.SerializeToNode(value, value.GetType(), _schemas.SerializerOptions);
+    private static JsonNode? ToNode(object? value, TypeSchemaGenerator schemas) =>
+        value is null ? null : value as JsonNode ?? JsonSerializer.SerializeToNode(value, value.GetType(), schemas.SerializerOptions);
 }
