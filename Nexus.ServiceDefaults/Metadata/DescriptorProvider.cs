@@ -94,7 +94,7 @@ public sealed class DescriptorProvider
 
     private List<FunctionDescriptor> BuildFunctions()
     {
-        // Made here and dropped after: its XML documentation (and the XML stack) is needed once, not for the process's life.
+        // Made here and dropped after: the XML documentation it parses is needed once, not for the process's life.
         var schemas = new TypeSchemaGenerator(_serializerOptions);
         var functions = new List<FunctionDescriptor>();
         foreach (var endpoint in _endpoints.Endpoints.OfType<RouteEndpoint>())
