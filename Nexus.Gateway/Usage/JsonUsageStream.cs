@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Nexus.Gateway.Usage;
 
 /// <summary>Passes a JSON answer through unchanged, keeping a copy (up to 8 MiB) to read its <c>usage</c> at the end.</summary>
-internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : Stream
+internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : ReadOnlyUsageStream
 {
     private const int MaxCopy = 8 * 1024 * 1024;
     // The copy lives in pooled arrays: most answers are a few kilobytes, and one per request adds up under load.
@@ -61,21 +61,6 @@ internal sealed class JsonUsageStream(Stream inner, UsageMeter meter) : Stream
         _copy = null;
         _length = 0;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -8,7 +8,7 @@ namespace Nexus.Gateway.Usage;
 /// for a client that did not ask for it, and turns a stream cut off before <c>[DONE]</c> into an SSE error event
 /// instead of a clean end. Each event passes on as soon as its blank line arrives.
 /// </summary>
-internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage) : Stream
+internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage) : ReadOnlyUsageStream
 {
     private static readonly byte[] CutOffEvent = Encoding.UTF8.GetBytes(
         "event: error\ndata: {\"error\":{\"message\":\"The upstream stream ended before the answer was complete.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_cut\"}}\n\n");
@@ -150,21 +150,6 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
 
         return false;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
