@@ -7,6 +7,7 @@ using Nexus.Gateway.Keys;
 using Nexus.Gateway.Limits;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Routing;
+using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
 namespace Microsoft.Extensions.Hosting;
@@ -26,6 +27,7 @@ public static class GatewayExtensions
         services.TryAddSingleton<IServiceRegistry, NoServiceRegistry>();
         services.AddHttpForwarder();
         services.TryAddSingleton<UpstreamInvoker>();
+        services.TryAddSingleton<StaticRoutes>();
         services.TryAddSingleton<RouteResolver>();
         services.TryAddSingleton<LoadBalancer>();
         services.TryAddSingleton<CanaryRouter>();
@@ -43,6 +45,16 @@ public static class GatewayExtensions
         builder.Services.TryAddSingleton<KeyAuthenticator>();
         builder.Services.TryAddSingleton<AdminCredential>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminCredential>());
+        return builder;
+    }
+
+    /// <summary>The static routes the admin API keeps in the store, read at start and kept current on every replica.</summary>
+    public static IHostApplicationBuilder AddGatewayStoredRoutes(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddGatewayStorage();
+        builder.Services.TryAddSingleton<StoredRouteRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StoredRouteRefresher>());
         return builder;
     }
 

@@ -29,4 +29,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(3009, LogLevel.Warning, "Canary of {Route} rolled back: version {Version} failed more than the stable version")]
     public static partial void CanaryRolledBack(ILogger logger, string route, string version);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Reading the stored static routes failed; the routes held keep serving")]
+    public static partial void RouteRefreshFailed(ILogger logger, Exception exception);
 }

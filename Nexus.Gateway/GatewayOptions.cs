@@ -53,6 +53,10 @@ public sealed class GatewayOptions
     /// <summary>SQLite file used when no <c>ConnectionStrings:nexusdb</c> is set.</summary>
     public string SqlitePath { get; set; } = "nexus-gateway.db";
 
+    /// <summary>How often each replica rereads the static routes kept by the admin API; a change serves everywhere within it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan RouteRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Static routes, useful without any registry: model ids and service names to upstream URLs.</summary>
     public StaticRoutesOptions Routes { get; set; } = new();
 
@@ -79,7 +83,10 @@ public sealed class CanaryRule
     public int MinRequests { get; set; } = 20;
 }
 
-/// <summary><c>Nexus:Gateway:Routes</c>: <c>Models:{id}</c> and <c>Services:{name}</c>, each a list of upstreams.</summary>
+/// <summary>
+/// <c>Nexus:Gateway:Routes</c>: <c>Models:{id}</c> and <c>Services:{name}</c>, each a list of upstreams. The admin API's
+/// routes (<c>/admin/routes</c>) are kept in the store and replace a configured route of the same name.
+/// </summary>
 public sealed class StaticRoutesOptions
 {
     public Dictionary<string, List<StaticUpstream>> Models { get; set; } = new(StringComparer.Ordinal);

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
+using Nexus.Gateway.Routing.Static;
 
 namespace Nexus.Gateway;
 
-/// <summary>Checks what data annotations cannot: every static upstream URL is absolute http(s). Reports all errors together.</summary>
+/// <summary>Checks what data annotations cannot: every static upstream URL is absolute http(s) and its labels selectable. Reports all errors together.</summary>
 internal sealed class GatewayOptionsValidation : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
@@ -10,17 +11,7 @@ internal sealed class GatewayOptionsValidation : IValidateOptions<GatewayOptions
         var errors = new List<string>();
         foreach (var (kind, routes) in new[] { ("Models", options.Routes.Models), ("Services", options.Routes.Services) })
         {
-            foreach (var (route, upstreams) in routes)
-            {
-                if (upstreams.Count == 0) errors.Add($"Nexus:Gateway:Routes:{kind}:{route} lists no upstream.");
-                for (var i = 0; i < upstreams.Count; i++)
-                {
-                    if (!Uri.TryCreate(upstreams[i].Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                    {
-                        errors.Add($"Nexus:Gateway:Routes:{kind}:{route}:{i}:Url must be an absolute http(s) URL, not '{upstreams[i].Url}'.");
-                    }
-                }
-            }
+            foreach (var (route, upstreams) in routes) errors.AddRange(StaticUpstreamRules.UpstreamProblems(upstreams, $"Nexus:Gateway:Routes:{kind}:{route}"));
         }
 
         foreach (var (route, rule) in options.Canaries)

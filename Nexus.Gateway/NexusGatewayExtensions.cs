@@ -6,13 +6,14 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class NexusGatewayExtensions
 {
-    /// <summary>The registry, forwarding, keys, limits and usage. The registry comes first: forwarding falls back to
+    /// <summary>The registry, forwarding, keys, stored routes, limits and usage. The registry comes first: forwarding falls back to
     /// static routes only when no registry is registered.</summary>
     public static IHostApplicationBuilder AddNexusGateway(this IHostApplicationBuilder builder)
     {
         builder.AddNexusRegistry();
         builder.AddGatewayForwarding();
         builder.AddGatewayKeys();
+        builder.AddGatewayStoredRoutes();
         builder.AddGatewayLimits();
         builder.AddGatewayUsage();
         return builder;

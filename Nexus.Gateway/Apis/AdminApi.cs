@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Routing;
 using Nexus.Gateway.Storage;
@@ -22,7 +21,7 @@ internal static class AdminApi
         admin.MapGet("/tenants/{id}/keys", ListKeysAsync).WithSummary("Lists a tenant's keys (prefixes only).");
         admin.MapPut("/keys/{id}/policy", UpdateKeyPolicyAsync).WithSummary("Replaces a key's policy.");
         admin.MapDelete("/keys/{id}", RevokeKeyAsync).WithSummary("Revokes a key, on every replica within a second.");
-        admin.MapGet("/routes", GetRoutes).WithSummary("The static routes from configuration.");
+        admin.MapRoutesAdminApi();
         admin.MapGet("/canaries", GetCanaries).WithSummary("Canary splits and whether they were rolled back.");
         admin.MapPost("/canaries/{route}/reset", ResetCanary).WithSummary("Clears a canary's counts and rollback, sending it traffic again.");
         admin.MapGet("/usage", GetUsageAsync).WithSummary("Token usage by tenant, key and model.");
@@ -85,8 +84,6 @@ internal static class AdminApi
 
     private static async Task<Results<NoContent, NotFound>> RevokeKeyAsync(string id, IGatewayStore store, TimeProvider time, CancellationToken cancellationToken) =>
         await store.RevokeKeyAsync(id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
-
-    private static Ok<StaticRoutesOptions> GetRoutes(IOptionsMonitor<GatewayOptions> options) => TypedResults.Ok(options.CurrentValue.Routes);
 
     private static Ok<IReadOnlyList<CanaryStatus>> GetCanaries(CanaryRouter canaries) => TypedResults.Ok(canaries.Statuses());
 

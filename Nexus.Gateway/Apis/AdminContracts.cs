@@ -1,4 +1,5 @@
 using Nexus.Gateway.Keys;
+using Nexus.Gateway.Routing.Static;
 
 namespace Nexus.Gateway.Apis;
 
@@ -18,3 +19,17 @@ public sealed record KeyInfo(string Id, string TenantId, string Name, string Pre
 public sealed record CreatedKey(string Key, KeyInfo Info);
 
 public sealed record AuditPage(IReadOnlyList<Usage.AuditRecord> Data, long? Next);
+
+/// <summary>The body of <c>PUT /admin/routes/{kind}/{name}</c>: the route's upstreams, replacing any it had.</summary>
+public sealed record PutRouteRequest(List<StaticUpstream?>? Upstreams);
+
+/// <summary>A static route as the admin API shows it; <see cref="Source"/> is <c>configuration</c> or <c>admin</c>.</summary>
+public sealed record RouteInfo(string Kind, string Name, string Source, IReadOnlyList<RouteUpstreamInfo> Upstreams, DateTimeOffset? UpdatedAt)
+{
+    internal static RouteInfo From(StaticRoute route) => new(
+        route.Kind == RouteKind.Model ? "models" : "services", route.Name, route.Source == RouteSource.Admin ? "admin" : "configuration",
+        route.Upstreams.Select(u => new RouteUpstreamInfo(u.Url, u.Labels, u.Version, u.ApiKey is not null)).ToList(), route.UpdatedAt);
+}
+
+/// <summary>One upstream of a route as listed: whether it carries an upstream credential, never the credential.</summary>
+public sealed record RouteUpstreamInfo(string Url, IReadOnlyDictionary<string, string> Labels, string? Version, bool HasApiKey);

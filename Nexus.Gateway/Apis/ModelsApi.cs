@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using Nexus.Gateway.Forwarding;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Registry;
+using Nexus.Gateway.Routing.Static;
 using Nexus.ServiceDefaults.Errors;
 
 namespace Nexus.Gateway.Apis;
@@ -16,7 +16,7 @@ internal static class ModelsApi
         return app;
     }
 
-    private static async Task ListModelsAsync(HttpContext context, KeyAuthenticator keys, IServiceRegistry registry, IOptionsMonitor<GatewayOptions> options)
+    private static async Task ListModelsAsync(HttpContext context, KeyAuthenticator keys, IServiceRegistry registry, StaticRoutes staticRoutes)
     {
         var caller = await keys.AuthenticateAsync(context.Request.Headers.Authorization, context.RequestAborted);
         if (caller is null)
@@ -40,7 +40,7 @@ internal static class ModelsApi
             }
         }
 
-        foreach (var id in options.CurrentValue.Routes.Models.Keys) models.TryAdd(id, new ModelEntry(id, 0, "nexus"));
+        foreach (var id in staticRoutes.Current.Models.Keys) models.TryAdd(id, new ModelEntry(id, 0, "nexus"));
         var visible = models.Values.Where(m => caller.AllowsModel(m.Id)).ToList();
         await context.Response.WriteAsJsonAsync(new ModelList(visible), context.RequestAborted);
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
+using Nexus.Gateway.Routing.Static;
 
 namespace Nexus.Gateway.Routing;
 
@@ -15,15 +15,15 @@ internal enum RouteOutcome
 
 /// <summary>
 /// Resolves a model id or service name to upstreams: ready registry instances plus static routes. The upstream
-/// objects are built once per registration (registry records are immutable, replaced on change) and per options
-/// reload, not per request.
+/// objects are built once per registration (registry records are immutable, replaced on change) and per change of
+/// the static routes, not per request.
 /// </summary>
-internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<GatewayOptions> options)
+internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes staticRoutes)
 {
     private readonly ConcurrentDictionary<(string InstanceId, string? Model), (NexusServiceDescriptor Descriptor, Uri BaseUrl, Upstream Upstream)> _registered = new();
     private StaticUpstreams? _static;
 
-    private sealed record StaticUpstreams(GatewayOptions Options, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
+    private sealed record StaticUpstreams(StaticRouteSet Routes, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
 
     /// <summary>
     /// The model's upstreams. An unknown untagged name falls back to its <c>:latest</c> tag, as Ollama resolves it, and
@@ -38,22 +38,30 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
 
     private (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForExactModel(string model)
     {
-        var upstreams = new List<Upstream>();
-        foreach (var instance in registry.ReadyForModel(model)) upstreams.Add(Registered(instance, model));
-        if (Static().Models.TryGetValue(model, out var configured)) upstreams.AddRange(configured);
-        if (upstreams.Count > 0) return (RouteOutcome.Found, upstreams);
+        Static().Models.TryGetValue(model, out var configured);
+        var found = Combine(registry.ReadyForModel(model), model, configured);
+        if (found.Count > 0) return (RouteOutcome.Found, found);
         var known = registry.Snapshot().Any(i => i.Descriptor.Models?.Any(m => m.Id == model) == true);
-        return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, upstreams);
+        return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForService(string service)
     {
-        var upstreams = new List<Upstream>();
-        foreach (var instance in registry.ReadyForService(service)) upstreams.Add(Registered(instance, null));
-        if (Static().Services.TryGetValue(service, out var configured)) upstreams.AddRange(configured);
-        if (upstreams.Count > 0) return (RouteOutcome.Found, upstreams);
+        Static().Services.TryGetValue(service, out var configured);
+        var found = Combine(registry.ReadyForService(service), null, configured);
+        if (found.Count > 0) return (RouteOutcome.Found, found);
         var known = registry.Snapshot().Any(i => i.ServiceName == service);
-        return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, upstreams);
+        return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
+    }
+
+    // A static route alone, the common case without a registry, is answered with its prebuilt array.
+    private IReadOnlyList<Upstream> Combine(IReadOnlyList<RegisteredInstance> ready, string? model, Upstream[]? configured)
+    {
+        if (ready.Count == 0) return configured ?? [];
+        var upstreams = new List<Upstream>(ready.Count + (configured?.Length ?? 0));
+        foreach (var instance in ready) upstreams.Add(Registered(instance, model));
+        if (configured is not null) upstreams.AddRange(configured);
+        return upstreams;
     }
 
     /// <summary>A registered instance as an upstream; for a model, the model's own catalog labels override the instance's.</summary>
@@ -79,16 +87,17 @@ internal sealed class RouteResolver(IServiceRegistry registry, IOptionsMonitor<G
 
     private StaticUpstreams Static()
     {
-        var current = options.CurrentValue;
-        if (_static is { } cached && ReferenceEquals(cached.Options, current)) return cached;
-        var built = new StaticUpstreams(current, Build("model", current.Routes.Models), Build("service", current.Routes.Services));
+        var routes = staticRoutes.Current;
+        if (_static is { } cached && ReferenceEquals(cached.Routes, routes)) return cached;
+        var built = new StaticUpstreams(routes, Build(routes.Models), Build(routes.Services));
         _static = built;
         return built;
     }
 
-    private static Dictionary<string, Upstream[]> Build(string kind, Dictionary<string, List<StaticUpstream>> routes) =>
-        routes.ToDictionary(
-            route => route.Key,
-            route => route.Value.Select((r, i) => new Upstream($"static:{kind}:{route.Key}:{i}", new Uri(r.Url), r.Labels, r.ApiKey, FromRegistry: false, r.Version)).ToArray(),
+    private static Dictionary<string, Upstream[]> Build(IReadOnlyDictionary<string, StaticRoute> routes) =>
+        routes.Values.ToDictionary(
+            route => route.Name,
+            route => route.Upstreams.Select((r, i) => new Upstream(
+                $"static:{(route.Kind == RouteKind.Model ? "model" : "service")}:{route.Name}:{i}", new Uri(r.Url), r.Labels, r.ApiKey, FromRegistry: false, r.Version)).ToArray(),
             StringComparer.Ordinal);
 }

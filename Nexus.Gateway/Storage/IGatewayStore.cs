@@ -1,9 +1,10 @@
 using Nexus.Gateway.Keys;
+using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
 namespace Nexus.Gateway.Storage;
 
-/// <summary>The gateway's durable state: tenants, keys, settings and the audit trail. SQLite or PostgreSQL.</summary>
+/// <summary>The gateway's durable state: tenants, keys, settings, static routes and the audit trail. SQLite or PostgreSQL.</summary>
 public interface IGatewayStore
 {
     Task MigrateAsync(CancellationToken cancellationToken);
@@ -35,6 +36,16 @@ public interface IGatewayStore
 
     /// <summary>Stores the value unless one exists; returns whether this call stored it.</summary>
     Task<bool> TrySetSettingAsync(string name, string value, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredRoute>> ListRoutesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates or replaces a route. Its <see cref="StoredRoute.UpdatedAt"/> only ever grows, even when clocks disagree
+    /// between replicas, so a replica can tell a changed route by that time alone.
+    /// </summary>
+    Task<StoredRoute> PutRouteAsync(RouteKind kind, string name, IReadOnlyList<StaticUpstream> upstreams, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<bool> DeleteRouteAsync(RouteKind kind, string name, CancellationToken cancellationToken);
 
     Task WriteAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken);
 

@@ -25,6 +25,7 @@ internal sealed class PostgresGatewayStore(NpgsqlDataSource dataSource, ILogger<
         CREATE INDEX ix_audit_tenant_id ON audit (tenant_id, id);
         CREATE INDEX ix_audit_at ON audit (at);
         """,
+        RoutesMigration,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

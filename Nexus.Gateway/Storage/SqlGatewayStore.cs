@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Nexus.Contract;
 using Nexus.Gateway.Keys;
+using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
 namespace Nexus.Gateway.Storage;
@@ -143,6 +144,42 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
             "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", new { name, value }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>Migration 2, the same in both dialects: static routes from the admin API.</summary>
+    protected const string RoutesMigration =
+        "CREATE TABLE routes (kind TEXT NOT NULL, name TEXT NOT NULL, upstreams TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (kind, name));";
+
+    public async Task<IReadOnlyList<StoredRoute>> ListRoutesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RouteRow>(new CommandDefinition(
+            "SELECT kind, name, upstreams, updated_at AS updatedat FROM routes ORDER BY kind, name", cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRoute()).ToList();
+    }
+
+    public async Task<StoredRoute> PutRouteAsync(RouteKind kind, string name, IReadOnlyList<StaticUpstream> upstreams, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var updatedAt = await connection.QuerySingleAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO routes (kind, name, upstreams, updated_at) VALUES (@kind, @name, @upstreams, @at)
+            ON CONFLICT (kind, name) DO UPDATE SET upstreams = excluded.upstreams,
+                updated_at = CASE WHEN excluded.updated_at > routes.updated_at THEN excluded.updated_at ELSE routes.updated_at + 1 END
+            RETURNING updated_at
+            """,
+            new { kind = KindName(kind), name, upstreams = JsonSerializer.Serialize(upstreams, NexusJson.Options), at = at.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+        return new StoredRoute(kind, name, upstreams, FromUnix(updatedAt));
+    }
+
+    public async Task<bool> DeleteRouteAsync(RouteKind kind, string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM routes WHERE kind = @kind AND name = @name", new { kind = KindName(kind), name }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    private static string KindName(RouteKind kind) => kind == RouteKind.Model ? "model" : "service";
+
     /// <summary>The audit table's columns, in the order the stores write them.</summary>
     protected const string AuditColumns =
         "at, tenant_id, key_id, endpoint, model, instance, status, prompt_tokens, completion_tokens, latency_ms, overhead_ms, request_id, trace_id";
@@ -235,6 +272,18 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
 
         public ApiKeyRecord ToKey() => new(Id, TenantId, Name, Prefix, Hash, Deserialize(Policy), FromUnix(CreatedAt),
             ExpiresAt is { } e ? FromUnix(e) : null, RevokedAt is { } r ? FromUnix(r) : null);
+    }
+
+    private sealed class RouteRow
+    {
+        public string Kind { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string Upstreams { get; set; } = "[]";
+        public long UpdatedAt { get; set; }
+
+        public StoredRoute ToRoute() => new(
+            Kind == "model" ? RouteKind.Model : RouteKind.Service, Name,
+            JsonSerializer.Deserialize<List<StaticUpstream>>(Upstreams, NexusJson.Options) ?? [], FromUnix(UpdatedAt));
     }
 
     private sealed class AuditRow

@@ -27,6 +27,7 @@ internal sealed class SqliteGatewayStore(string connectionString, ILogger<Sqlite
         CREATE INDEX ix_audit_tenant_id ON audit (tenant_id, id);
         CREATE INDEX ix_audit_at ON audit (at);
         """,
+        RoutesMigration,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ public static class GatewayStorageExtensions
     public static IHostApplicationBuilder AddGatewayStorage(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ImplementationType == typeof(StoreMigrator))) return builder; // keys and routes both ask for it
         var postgres = builder.Configuration.GetConnectionString("nexusdb");
         if (!string.IsNullOrWhiteSpace(postgres))
         {
