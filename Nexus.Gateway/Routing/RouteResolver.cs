@@ -95,9 +95,15 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
     }
 
     private static Dictionary<string, Upstream[]> Build(IReadOnlyDictionary<string, StaticRoute> routes) =>
-        routes.Values.ToDictionary(
-            route => route.Name,
-            route => route.Upstreams.Select((r, i) => new Upstream(
-                $"static:{(route.Kind == RouteKind.Model ? "model" : "service")}:{route.Name}:{i}", new Uri(r.Url), r.Labels, r.ApiKey, FromRegistry: false, r.Version)).ToArray(),
-            StringComparer.Ordinal);
+        routes.Values.ToDictionary(route => route.Name, route => route.Upstreams.Select(u => StaticUpstreamOf(route, u)).ToArray(), StringComparer.Ordinal);
+
+    // Named by route and address, so a route whose URL changes starts with a fresh circuit and load count for the new
+    // address, while one address keeps its own through a reload. Any user info in the URL stays out of the name.
+    private static Upstream StaticUpstreamOf(StaticRoute route, StaticUpstream upstream)
+    {
+        var url = new Uri(upstream.Url);
+        var address = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+        var id = $"static:{(route.Kind == RouteKind.Model ? "model" : "service")}:{route.Name}:{address}";
+        return new Upstream(id, url, upstream.Labels, upstream.ApiKey, FromRegistry: false, upstream.Version);
+    }
 }

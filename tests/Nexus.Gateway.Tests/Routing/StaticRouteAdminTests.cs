@@ -93,6 +93,30 @@ public sealed class StaticRouteAdminTests
     }
 
     [Fact]
+    public async Task RouteMovedOffAFailingUpstream_ServesAtOnce_NotHeldBackByTheOldCircuit()
+    {
+        await using var failing = await FakeUpstream.StartAsync("failing");
+        failing.Behavior = UpstreamBehavior.Fail503;
+        await using var healthy = await FakeUpstream.StartAsync("healthy");
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Nexus:Gateway:CircuitFailureThreshold"] = "1",
+            ["Nexus:Gateway:CircuitBreakDuration"] = "00:10:00",
+            ["Nexus:Gateway:MaxAttempts"] = "1",
+        });
+        var (_, _, key) = await gateway.CreateKeyAsync();
+        using var client = gateway.Client(key);
+        using (var put = await gateway.Admin.PutAsJsonAsync("admin/routes/models/llama", RouteTo(failing))) put.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var failed = await client.PostAsJsonAsync("v1/chat/completions", Chat("llama"))) failed.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+
+        using (var put = await gateway.Admin.PutAsJsonAsync("admin/routes/models/llama", RouteTo(healthy))) put.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var chat = await client.PostAsJsonAsync("v1/chat/completions", Chat("llama"));
+
+        chat.StatusCode.ShouldBe(HttpStatusCode.OK);
+        healthy.Requests.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task RouteCreatedOnOneReplica_ServesOnTheOther_AndItsDeletionToo()
     {
         await using var upstream = await FakeUpstream.StartAsync();

@@ -38,7 +38,7 @@ public sealed class UsageTests
         var records = await ReadAuditAsync(database, tenantId);
 
         records.Count.ShouldBe(31);
-        records.ShouldAllBe(r => r.Status == 200 && r.PromptTokens == 10 && r.CompletionTokens == 90 && r.Instance == "static:model:llama:0");
+        records.ShouldAllBe(r => r.Status == 200 && r.PromptTokens == 10 && r.CompletionTokens == 90 && r.Instance == $"static:model:llama:{upstream.BaseAddress}");
         records.ShouldAllBe(r => r.Endpoint == "chat.completions" && r.Model == "llama" && r.RequestId.Length > 0 && r.LatencyMs >= r.OverheadMs);
     }
 
