@@ -13,15 +13,26 @@ internal static class ApiKeys
     public static string Generate(string prefix) =>
         prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>SHA-256 of the key as lower-case hex; on the stack, since every request hashes the key it presents.</summary>
+    /// <summary>Characters in a key's hash: SHA-256 as hex.</summary>
+    public const int HashLength = SHA256.HashSizeInBytes * 2;
+
+    /// <summary>SHA-256 of the key as lower-case hex.</summary>
     public static string Hash(string key)
+    {
+        Span<char> hash = stackalloc char[HashLength];
+        Hash(key, hash);
+        return new string(hash);
+    }
+
+    /// <summary>SHA-256 of the key as lower-case hex into <paramref name="destination"/>; on the stack, since every request hashes the key it presents.</summary>
+    public static void Hash(string key, Span<char> destination)
     {
         var max = Encoding.UTF8.GetMaxByteCount(key.Length);
         Span<byte> utf8 = max <= 1024 ? stackalloc byte[1024] : new byte[max];
         var length = Encoding.UTF8.GetBytes(key, utf8);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8[..length], hash);
-        return Convert.ToHexStringLower(hash);
+        Convert.TryToHexStringLower(hash, destination, out _);
     }
 
     /// <summary>Enough of the key to tell keys apart in a listing, far too little to guess the rest.</summary>
