@@ -14,16 +14,16 @@ internal sealed class KeyAuthenticator(IGatewayStore store, IOptionsMonitor<Gate
 
     public ValueTask<Caller?> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
     {
-        var key = ApiKeys.FromAuthorization(authorization);
-        if (key is null || !key.StartsWith(ApiKeys.TenantKeyPrefix, StringComparison.Ordinal)) return ValueTask.FromResult<Caller?>(null);
+        var key = ApiKeys.BearerToken(authorization);
+        if (!key.StartsWith(ApiKeys.TenantKeyPrefix, StringComparison.Ordinal)) return ValueTask.FromResult<Caller?>(null);
         var now = time.GetUtcNow();
         return TryGetCached(key, now, out var entry, out var hash)
             ? ValueTask.FromResult(Usable(entry.Caller, now))
             : LoadAndCacheAsync(hash, now, cancellationToken);
     }
 
-    // The hash is looked up from the stack; it becomes a string only when the store must be asked.
-    private bool TryGetCached(string key, DateTimeOffset now, out (Caller? Caller, DateTimeOffset Fetched) entry, out string hash)
+    // The key is a view into the header and its hash is on the stack: a string is made only when the store must be asked.
+    private bool TryGetCached(ReadOnlySpan<char> key, DateTimeOffset now, out (Caller? Caller, DateTimeOffset Fetched) entry, out string hash)
     {
         Span<char> hex = stackalloc char[ApiKeys.HashLength];
         ApiKeys.Hash(key, hex);
