@@ -8,17 +8,43 @@ namespace Nexus.Gateway.Forwarding;
 /// <summary>The one HTTP client to every upstream, configured as YARP recommends (no proxy, no redirects, no decompression).</summary>
 internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options) : IDisposable
 {
-    public HttpMessageInvoker Invoker { get; } = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        EnableMultipleHttp2Connections = true,
-        ConnectTimeout = options.Value.ConnectTimeout,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
-    }, disposeHandler: true);
+    public HttpMessageInvoker Invoker { get; } = Create(options.Value);
 
     public void Dispose() => Invoker.Dispose();
+
+    private static HttpMessageInvoker Create(GatewayOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = options.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        };
+
+        // The HttpClient starts a child activity for every upstream call whenever the request has one, to propagate
+        // it. That span is only worth its cost when something records it (the telemetry defaults listen to
+        // System.Net.Http only when traces are exported); otherwise the gateway propagates its own context itself.
+        if (HttpClientSpansRecorded())
+        {
+            handler.ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current);
+            return new HttpMessageInvoker(handler, disposeHandler: true);
+        }
+
+        handler.ActivityHeadersPropagator = null;
+        return new HttpMessageInvoker(new TraceContextHandler(handler), disposeHandler: true);
+    }
+
+    /// <summary>
+    /// Whether a listener subscribes to the HttpClient's source. Asked once: the telemetry SDK subscribes while the
+    /// host is built, before this client exists.
+    /// </summary>
+    private static bool HttpClientSpansRecorded()
+    {
+        using var source = new ActivitySource("System.Net.Http");
+        return source.HasListeners();
+    }
 }

@@ -14,7 +14,11 @@ internal enum LimitKind
 }
 
 /// <summary>One counter to check and bump atomically with the others of a request.</summary>
-internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, TimeSpan Expiry, DateTimeOffset ResetsAt);
+internal sealed record LimitCounter(string Key, LimitKind Kind, long Limit, TimeSpan Expiry, DateTimeOffset ResetsAt)
+{
+    /// <summary>The limit as the <c>x-ratelimit-limit-*</c> headers carry it; formatted once, as counters are built once a minute.</summary>
+    public string LimitText { get; } = Limit.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// Every counter a request touches, for its key and its tenant: fixed one-minute windows for requests and tokens,

@@ -1,6 +1,11 @@
+using System.Runtime.InteropServices;
+
 namespace Nexus.Gateway.Limits;
 
-/// <summary>Counters in this process: right for a single gateway replica.</summary>
+/// <summary>
+/// Counters in this process: right for a single gateway replica. Every request reads and bumps about ten counters
+/// under one lock, so a bump updates each counter in place (one lookup) rather than reading it and then writing it.
+/// </summary>
 internal sealed class MemoryLimitStore(TimeProvider time) : ILimitStore
 {
     private readonly Lock _lock = new();
@@ -15,16 +20,16 @@ internal sealed class MemoryLimitStore(TimeProvider time) : ILimitStore
             Sweep(now);
             foreach (var counter in plan.Counters)
             {
-                var current = Current(counter.Key, now);
-                if (current + plan.IncrementOf(counter) > counter.Limit) return ValueTask.FromResult(new LimitDecision(false, counter, []));
+                if (Current(counter.Key, now) + plan.IncrementOf(counter) > counter.Limit) return ValueTask.FromResult(new LimitDecision(false, counter, []));
             }
 
             var values = new long[plan.Counters.Count];
             for (var i = 0; i < values.Length; i++)
             {
                 var counter = plan.Counters[i];
-                values[i] = Current(counter.Key, now) + plan.IncrementOf(counter);
-                _counters[counter.Key] = (values[i], now + counter.Expiry);
+                ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_counters, counter.Key, out _);
+                values[i] = Live(entry, now) + plan.IncrementOf(counter);
+                entry = (values[i], now + counter.Expiry);
             }
 
             return ValueTask.FromResult(new LimitDecision(true, null, values));
@@ -40,16 +45,18 @@ internal sealed class MemoryLimitStore(TimeProvider time) : ILimitStore
             {
                 if (deltas[i] == 0) continue;
                 var counter = plan.Counters[i];
-                var expires = _counters.TryGetValue(counter.Key, out var entry) ? entry.Expires : now + counter.Expiry;
-                _counters[counter.Key] = (Math.Max(0, Current(counter.Key, now) + deltas[i]), expires);
+                ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_counters, counter.Key, out var exists);
+                entry = (Math.Max(0, Live(entry, now) + deltas[i]), exists ? entry.Expires : now + counter.Expiry);
             }
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private long Current(string key, DateTimeOffset now) =>
-        _counters.TryGetValue(key, out var entry) && entry.Expires > now ? entry.Value : 0;
+    private long Current(string key, DateTimeOffset now) => Live(_counters.GetValueOrDefault(key), now);
+
+    // A counter added just now holds the default entry, whose expiry (MinValue) has always passed: it counts as zero.
+    private static long Live((long Value, DateTimeOffset Expires) entry, DateTimeOffset now) => entry.Expires > now ? entry.Value : 0;
 
     // Windows expire every minute; dropping dead ones keeps memory flat over days.
     private void Sweep(DateTimeOffset now)

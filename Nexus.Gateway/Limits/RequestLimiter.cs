@@ -10,6 +10,9 @@ internal sealed record LimitLease(LimitPlan Plan);
 /// <summary>Applies a caller's key and tenant policies to a request: reserve before, reconcile after, OpenAI's headers.</summary>
 internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogger<RequestLimiter> logger)
 {
+    // Requests and tokens are counted in one-minute windows, so a reset (x-ratelimit-reset-*) is nearly always one of these.
+    private static readonly string[] WindowSeconds = [.. Enumerable.Range(0, 61).Select(s => s.ToString(CultureInfo.InvariantCulture) + "s")];
+
     // A caller's counters are the same for every request in a minute (and for the same policies): built once, not per request.
     private readonly ConcurrentDictionary<string, CallerCounters> _counters = new(StringComparer.Ordinal);
 
@@ -69,20 +72,22 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
     // The tightest of the key's and the tenant's counters of a kind is the one the client must respect.
     private static void Write(HttpResponse response, LimitPlan plan, LimitDecision decision, DateTimeOffset now, LimitKind kind)
     {
-        (long Limit, long Remaining, DateTimeOffset Reset)? tightest = null;
+        (LimitCounter Counter, long Remaining)? tightest = null;
         for (var i = 0; i < plan.Counters.Count; i++)
         {
             var counter = plan.Counters[i];
             if (counter.Kind != kind) continue;
             var remaining = decision.Allowed ? Math.Max(0, counter.Limit - decision.Values[i]) : (ReferenceEquals(decision.Exceeded, counter) ? 0 : counter.Limit);
-            if (tightest is null || remaining < tightest.Value.Remaining) tightest = (counter.Limit, remaining, counter.ResetsAt);
+            if (tightest is null || remaining < tightest.Value.Remaining) tightest = (counter, remaining);
         }
 
         if (tightest is not { } t) return;
         var requests = kind == LimitKind.Requests;
-        response.Headers[requests ? "x-ratelimit-limit-requests" : "x-ratelimit-limit-tokens"] = t.Limit.ToString(CultureInfo.InvariantCulture);
+        response.Headers[requests ? "x-ratelimit-limit-requests" : "x-ratelimit-limit-tokens"] = t.Counter.LimitText;
         response.Headers[requests ? "x-ratelimit-remaining-requests" : "x-ratelimit-remaining-tokens"] = t.Remaining.ToString(CultureInfo.InvariantCulture);
-        response.Headers[requests ? "x-ratelimit-reset-requests" : "x-ratelimit-reset-tokens"] =
-            Math.Max(0, (int)Math.Ceiling((t.Reset - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
+        response.Headers[requests ? "x-ratelimit-reset-requests" : "x-ratelimit-reset-tokens"] = Seconds(Math.Max(0, (int)Math.Ceiling((t.Counter.ResetsAt - now).TotalSeconds)));
     }
+
+    private static string Seconds(int seconds) =>
+        seconds < WindowSeconds.Length ? WindowSeconds[seconds] : seconds.ToString(CultureInfo.InvariantCulture) + "s";
 }

@@ -41,6 +41,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     public ConcurrentQueue<JsonObject> Bodies { get; } = new();
     public ConcurrentQueue<string> Paths { get; } = new();
     public ConcurrentQueue<string?> Authorizations { get; } = new();
+    public ConcurrentQueue<string?> Traceparents { get; } = new();
     public int PromptTokens { get; set; } = 10;
     public int CompletionTokens { get; set; } = 90;
 
@@ -73,6 +74,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var path = context.Request.Path.Value ?? "/";
         Paths.Enqueue(path + context.Request.QueryString);
         Authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
+        Traceparents.Enqueue(context.Request.Headers.TraceParent.Count > 1 ? "several" : context.Request.Headers.TraceParent.FirstOrDefault());
         switch (Behavior)
         {
             case UpstreamBehavior.Fail503:
