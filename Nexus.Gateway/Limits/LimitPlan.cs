@@ -40,9 +40,10 @@ internal sealed record LimitPlan(IReadOnlyList<LimitCounter> Counters, long Rese
             counters.Add(new($"nx:rpm:{scope}:{minute}", LimitKind.Requests, rpm, TimeSpan.FromSeconds(120), minuteEnd));
         if (policy.TokensPerMinute is { } tpm)
             counters.Add(new($"nx:tpm:{scope}:{minute}", LimitKind.Tokens, tpm, TimeSpan.FromSeconds(120), minuteEnd));
-        // A concurrency slot frees whenever a request ends: a refused client may retry in a second.
+        // A concurrency slot frees whenever a request ends: a refused client may retry in a second. Not the earlier name
+        // "nx:conc:", whose key in Redis held a plain count: a set of slots under it would be of the wrong type.
         if (policy.MaxConcurrentRequests is { } concurrency)
-            counters.Add(new($"nx:conc:{scope}", LimitKind.Concurrency, concurrency, TimeSpan.FromMinutes(15), DateTimeOffset.MinValue));
+            counters.Add(new($"nx:slots:{scope}", LimitKind.Concurrency, concurrency, TimeSpan.FromMinutes(15), DateTimeOffset.MinValue));
         if (policy.DailyTokenBudget is { } daily)
             counters.Add(new($"nx:day:{scope}:{day}", LimitKind.DailyBudget, daily, TimeSpan.FromDays(2), dayStart.AddDays(1)));
         if (policy.MonthlyTokenBudget is { } monthly)
@@ -71,8 +72,11 @@ internal sealed record LimitPlan(IReadOnlyList<LimitCounter> Counters, long Rese
     }
 }
 
-/// <summary>The answer to a request for capacity; <see cref="Values"/> holds each counter's value after the bump.</summary>
-internal sealed record LimitDecision(bool Allowed, LimitCounter? Exceeded, long[] Values);
+/// <summary>
+/// The answer to a request for capacity; <see cref="Values"/> holds each counter's value after the bump, and
+/// <see cref="Slot"/> names the request's concurrency slot where the store needs a name to free it.
+/// </summary>
+internal sealed record LimitDecision(bool Allowed, LimitCounter? Exceeded, long[] Values, string? Slot = null);
 
 /// <summary>Where counters live: this process, or Redis shared by every replica.</summary>
 internal interface ILimitStore
@@ -80,6 +84,6 @@ internal interface ILimitStore
     /// <summary>Checks every counter and bumps them all, or none, atomically.</summary>
     ValueTask<LimitDecision> AcquireAsync(LimitPlan plan, CancellationToken cancellationToken);
 
-    /// <summary>Adds <paramref name="deltas"/> to the plan's counters (never below zero).</summary>
-    ValueTask ReleaseAsync(LimitPlan plan, long[] deltas, CancellationToken cancellationToken);
+    /// <summary>Adds <paramref name="deltas"/> to the plan's counters (never below zero) and frees the request's <paramref name="slot"/>.</summary>
+    ValueTask ReleaseAsync(LimitPlan plan, string? slot, long[] deltas, CancellationToken cancellationToken);
 }

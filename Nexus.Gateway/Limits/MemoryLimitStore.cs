@@ -36,7 +36,7 @@ internal sealed class MemoryLimitStore(TimeProvider time) : ILimitStore
         }
     }
 
-    public ValueTask ReleaseAsync(LimitPlan plan, long[] deltas, CancellationToken cancellationToken)
+    public ValueTask ReleaseAsync(LimitPlan plan, string? slot, long[] deltas, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         lock (_lock)

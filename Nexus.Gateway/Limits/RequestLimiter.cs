@@ -4,8 +4,8 @@ using Nexus.Gateway.Keys;
 
 namespace Nexus.Gateway.Limits;
 
-/// <summary>A request's hold on capacity, released with the real usage when it ends.</summary>
-internal sealed record LimitLease(LimitPlan Plan);
+/// <summary>A request's hold on capacity (its counters and its concurrency slot), released with the real usage when it ends.</summary>
+internal sealed record LimitLease(LimitPlan Plan, string? Slot);
 
 /// <summary>Applies a caller's key and tenant policies to a request: reserve before, reconcile after, OpenAI's headers.</summary>
 internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogger<RequestLimiter> logger)
@@ -24,7 +24,7 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
         var plan = new LimitPlan(CountersOf(caller, now), reservedTokens);
         var decision = await store.AcquireAsync(plan, cancellationToken);
         WriteHeaders(response, plan, decision, now);
-        return (decision, new LimitLease(plan));
+        return (decision, new LimitLease(plan, decision.Slot));
     }
 
     /// <summary>Gives back the concurrency slot and corrects the token reservation to what was really used.</summary>
@@ -33,7 +33,7 @@ internal sealed class RequestLimiter(ILimitStore store, TimeProvider time, ILogg
         try
         {
             // Not the request's token: a client that went away must still be billed and free its slot (the store bounds the wait).
-            await store.ReleaseAsync(lease.Plan, lease.Plan.ReleaseDeltas(actualTokens), CancellationToken.None);
+            await store.ReleaseAsync(lease.Plan, lease.Slot, lease.Plan.ReleaseDeltas(actualTokens), CancellationToken.None);
         }
         catch (Exception exception) when (exception is IOException or LimitStoreException or OperationCanceledException or System.Net.Sockets.SocketException)
         {

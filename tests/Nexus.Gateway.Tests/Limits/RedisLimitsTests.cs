@@ -29,11 +29,50 @@ public sealed class RedisLimitsTests
         third.Exceeded!.Kind.ShouldBe(LimitKind.Requests);
 
         // 200 reserved of 250; the real usage was 10 each, so the budget has room again once reconciled.
-        await store.ReleaseAsync(Plan(), Plan().ReleaseDeltas(10), CancellationToken.None);
-        await store.ReleaseAsync(Plan(), Plan().ReleaseDeltas(10), CancellationToken.None);
+        await store.ReleaseAsync(Plan(), null, Plan().ReleaseDeltas(10), CancellationToken.None);
+        await store.ReleaseAsync(Plan(), null, Plan().ReleaseDeltas(10), CancellationToken.None);
         var budgetOnly = await store.AcquireAsync(new LimitPlan(LimitPlan.CountersFor("k:test", new Policy { DailyTokenBudget = 250 }, now), 200), CancellationToken.None);
         budgetOnly.Allowed.ShouldBeTrue();
         budgetOnly.Values.ShouldBe([220L]);
+    }
+
+    [SkippableFact]
+    public async Task ConcurrencySlot_OfAReplicaThatDied_FreesWhenItsLeaseRunsOut()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var lease = TimeSpan.FromSeconds(1);
+        var plan = new LimitPlan(LimitPlan.CountersFor("k:test", new Policy { MaxConcurrentRequests = 1 }, DateTimeOffset.UtcNow), 0);
+        await using var survivor = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
+        var died = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
+        (await died.AcquireAsync(plan, CancellationToken.None)).Allowed.ShouldBeTrue();
+
+        await died.DisposeAsync(); // stops renewing without releasing, as a killed process would
+        var refusedAtOnce = await survivor.AcquireAsync(plan, CancellationToken.None);
+        var later = await Eventually.WaitAsync(() => survivor.AcquireAsync(plan, CancellationToken.None).AsTask(), d => d.Allowed, "the dead replica's slot to expire", TimeSpan.FromSeconds(10));
+
+        refusedAtOnce.Allowed.ShouldBeFalse();
+        refusedAtOnce.Exceeded!.Kind.ShouldBe(LimitKind.Concurrency);
+        later.Slot.ShouldNotBeNull();
+    }
+
+    [SkippableFact]
+    public async Task ConcurrencySlot_OfALiveReplica_IsRenewedPastItsLease_AndFreedOnRelease()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var lease = TimeSpan.FromSeconds(2);
+        var plan = new LimitPlan(LimitPlan.CountersFor("k:test", new Policy { MaxConcurrentRequests = 1 }, DateTimeOffset.UtcNow), 0);
+        await using var serving = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
+        await using var other = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
+        var held = await serving.AcquireAsync(plan, CancellationToken.None);
+
+        await Task.Delay(lease * 2.5); // a long stream: the slot must outlive its first lease
+        var whileServing = await other.AcquireAsync(plan, CancellationToken.None);
+        await serving.ReleaseAsync(plan, held.Slot, plan.ReleaseDeltas(0), CancellationToken.None);
+        var afterRelease = await other.AcquireAsync(plan, CancellationToken.None);
+
+        held.Allowed.ShouldBeTrue();
+        whileServing.Allowed.ShouldBeFalse();
+        afterRelease.Allowed.ShouldBeTrue();
     }
 
     [SkippableFact]
