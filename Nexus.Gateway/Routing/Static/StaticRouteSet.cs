@@ -16,8 +16,6 @@ public sealed record StaticRoute(RouteKind Kind, string Name, RouteSource Source
 /// </summary>
 public sealed class StaticRouteSet
 {
-    public static StaticRouteSet Empty { get; } = new(new StaticRoutesOptions(), []);
-
     public StaticRouteSet(StaticRoutesOptions configured, IReadOnlyList<StoredRoute> stored)
     {
         Models = Merge(RouteKind.Model, configured.Models, stored);
