@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Nexus.Contract;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Routing.Static;
@@ -25,17 +24,22 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)", cancellationToken: cancellationToken));
-        var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
+        await Sql.ExecuteAsync(connection,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)", null, cancellationToken);
+
+        HashSet<long> applied;
+        await using (var select = Sql.CommandFor(connection, "SELECT version FROM schema_migrations", null))
+        {
+            applied = (await Sql.ListAsync(select, r => r.GetInt64(0), cancellationToken)).ToHashSet();
+        }
+
         for (var version = 1; version <= Migrations.Count; version++)
         {
             if (applied.Contains(version)) continue;
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(Migrations[version - 1], transaction: transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
-                new { version = (long)version, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+            await Sql.ExecuteAsync(connection, Migrations[version - 1], transaction, cancellationToken);
+            await Sql.ExecuteAsync(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)", transaction, cancellationToken,
+                ("version", (long)version), ("at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
             await transaction.CommitAsync(cancellationToken);
             GatewayLog.MigrationApplied(logger, version, StoreName);
         }
@@ -44,46 +48,43 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     public async Task CreateTenantAsync(Tenant tenant, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO tenants (id, name, policy, created_at) VALUES (@Id, @Name, @Policy, @CreatedAt)",
-            new { tenant.Id, tenant.Name, Policy = Serialize(tenant.Policy), CreatedAt = tenant.CreatedAt.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+        await Sql.ExecuteAsync(connection,
+            "INSERT INTO tenants (id, name, policy, created_at) VALUES (@Id, @Name, @Policy, @CreatedAt)", null, cancellationToken,
+            ("Id", tenant.Id), ("Name", tenant.Name), ("Policy", Serialize(tenant.Policy)), ("CreatedAt", tenant.CreatedAt.ToUnixTimeMilliseconds()));
     }
 
     public async Task<Tenant?> GetTenantAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(
-            "SELECT id, name, policy, created_at AS createdat FROM tenants WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: cancellationToken));
-        return row?.ToTenant();
+        await using var command = Sql.CommandFor(connection, TenantSelect + " WHERE id = @id AND deleted_at IS NULL", null, ("id", id));
+        return await Sql.FirstOrDefaultAsync(command, ReadTenant, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<TenantRow>(new CommandDefinition(
-            "SELECT id, name, policy, created_at AS createdat FROM tenants WHERE deleted_at IS NULL ORDER BY created_at, id", cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToTenant()).ToList();
+        await using var command = Sql.CommandFor(connection, TenantSelect + " WHERE deleted_at IS NULL ORDER BY created_at, id", null);
+        return await Sql.ListAsync(command, ReadTenant, cancellationToken);
     }
 
     public async Task<bool> UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE tenants SET name = @Name, policy = @Policy WHERE id = @Id AND deleted_at IS NULL",
-            new { tenant.Id, tenant.Name, Policy = Serialize(tenant.Policy) }, cancellationToken: cancellationToken)) == 1;
+        return await Sql.ExecuteAsync(connection,
+            "UPDATE tenants SET name = @Name, policy = @Policy WHERE id = @Id AND deleted_at IS NULL", null, cancellationToken,
+            ("Id", tenant.Id), ("Name", tenant.Name), ("Policy", Serialize(tenant.Policy))) == 1;
     }
 
     public async Task<bool> DeleteTenantAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @id AND revoked_at IS NULL",
-            new { id, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE tenants SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL",
-            new { id, at = at.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+        await Sql.ExecuteAsync(connection,
+            "UPDATE api_keys SET revoked_at = @at WHERE tenant_id = @id AND revoked_at IS NULL", transaction, cancellationToken,
+            ("id", id), ("at", at.ToUnixTimeMilliseconds()));
+        var deleted = await Sql.ExecuteAsync(connection,
+            "UPDATE tenants SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL", transaction, cancellationToken,
+            ("id", id), ("at", at.ToUnixTimeMilliseconds()));
         await transaction.CommitAsync(cancellationToken);
         return deleted == 1;
     }
@@ -91,17 +92,14 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     public async Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await Sql.ExecuteAsync(connection,
             """
             INSERT INTO api_keys (id, tenant_id, name, prefix, hash, policy, created_at, expires_at, revoked_at)
             VALUES (@Id, @TenantId, @Name, @Prefix, @Hash, @Policy, @CreatedAt, @ExpiresAt, NULL)
             """,
-            new
-            {
-                key.Id, key.TenantId, key.Name, key.Prefix, key.Hash, Policy = Serialize(key.Policy),
-                CreatedAt = key.CreatedAt.ToUnixTimeMilliseconds(), ExpiresAt = key.ExpiresAt?.ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+            null, cancellationToken,
+            ("Id", key.Id), ("TenantId", key.TenantId), ("Name", key.Name), ("Prefix", key.Prefix), ("Hash", key.Hash),
+            ("Policy", Serialize(key.Policy)), ("CreatedAt", key.CreatedAt.ToUnixTimeMilliseconds()), ("ExpiresAt", key.ExpiresAt?.ToUnixTimeMilliseconds()));
     }
 
     public Task<ApiKeyRecord?> FindKeyByHashAsync(string hash, CancellationToken cancellationToken) => KeyWhereAsync("hash = @value", hash, cancellationToken);
@@ -111,37 +109,36 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     public async Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(KeySelect + " WHERE tenant_id = @tenantId ORDER BY created_at, id", new { tenantId }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToKey()).ToList();
+        await using var command = Sql.CommandFor(connection, KeySelect + " WHERE tenant_id = @tenantId ORDER BY created_at, id", null, ("tenantId", tenantId));
+        return await Sql.ListAsync(command, ReadKey, cancellationToken);
     }
 
     public async Task<bool> UpdateKeyPolicyAsync(string id, Policy policy, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET policy = @policy WHERE id = @id", new { id, policy = Serialize(policy) }, cancellationToken: cancellationToken)) == 1;
+        return await Sql.ExecuteAsync(connection, "UPDATE api_keys SET policy = @policy WHERE id = @id", null, cancellationToken,
+            ("id", id), ("policy", Serialize(policy))) == 1;
     }
 
     public async Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL",
-            new { id, at = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)) == 1;
+        return await Sql.ExecuteAsync(connection, "UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", null, cancellationToken,
+            ("id", id), ("at", at.ToUnixTimeMilliseconds())) == 1;
     }
 
     public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT value FROM settings WHERE name = @name", new { name }, cancellationToken: cancellationToken));
+        await using var command = Sql.CommandFor(connection, "SELECT value FROM settings WHERE name = @name", null, ("name", name));
+        return await command.ExecuteScalarAsync(cancellationToken) as string; // null when there is no such setting
     }
 
     public async Task<bool> TrySetSettingAsync(string name, string value, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", new { name, value }, cancellationToken: cancellationToken)) == 1;
+        return await Sql.ExecuteAsync(connection,
+            "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", null, cancellationToken, ("name", name), ("value", value)) == 1;
     }
 
     /// <summary>Migration 2, the same in both dialects: static routes from the admin API.</summary>
@@ -151,31 +148,32 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     public async Task<IReadOnlyList<StoredRoute>> ListRoutesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RouteRow>(new CommandDefinition(
-            "SELECT kind, name, upstreams, updated_at AS updatedat FROM routes ORDER BY kind, name", cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToRoute()).ToList();
+        await using var command = Sql.CommandFor(connection, "SELECT kind, name, upstreams, updated_at AS updatedat FROM routes ORDER BY kind, name", null);
+        return await Sql.ListAsync(command, ReadRoute, cancellationToken);
     }
 
     public async Task<StoredRoute> PutRouteAsync(RouteKind kind, string name, IReadOnlyList<StaticUpstream> upstreams, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var updatedAt = await connection.QuerySingleAsync<long>(new CommandDefinition(
+        await using var command = Sql.CommandFor(connection,
             """
             INSERT INTO routes (kind, name, upstreams, updated_at) VALUES (@kind, @name, @upstreams, @at)
             ON CONFLICT (kind, name) DO UPDATE SET upstreams = excluded.upstreams,
                 updated_at = CASE WHEN excluded.updated_at > routes.updated_at THEN excluded.updated_at ELSE routes.updated_at + 1 END
             RETURNING updated_at
             """,
-            new { kind = KindName(kind), name, upstreams = JsonSerializer.Serialize(upstreams, NexusJson.Options), at = at.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+            null,
+            ("kind", KindName(kind)), ("name", name), ("upstreams", JsonSerializer.Serialize(upstreams, NexusJson.Options)), ("at", at.ToUnixTimeMilliseconds()));
+        // An upsert with RETURNING always yields its one row: a BIGINT, a long in both providers.
+        var updatedAt = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new StoredRoute(kind, name, upstreams, FromUnix(updatedAt));
     }
 
     public async Task<bool> DeleteRouteAsync(RouteKind kind, string name, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM routes WHERE kind = @kind AND name = @name", new { kind = KindName(kind), name }, cancellationToken: cancellationToken)) == 1;
+        return await Sql.ExecuteAsync(connection, "DELETE FROM routes WHERE kind = @kind AND name = @name", null, cancellationToken,
+            ("kind", KindName(kind)), ("name", name)) == 1;
     }
 
     private static string KindName(RouteKind kind) => kind == RouteKind.Model ? "model" : "service";
@@ -195,21 +193,25 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
                    completion_tokens AS completiontokens, latency_ms AS latencyms, overhead_ms AS overheadms, request_id AS requestid, trace_id AS traceid
             FROM audit WHERE 1 = 1
             """);
-        if (query.TenantId is not null) sql.Append(" AND tenant_id = @TenantId");
-        if (query.KeyId is not null) sql.Append(" AND key_id = @KeyId");
-        if (query.Model is not null) sql.Append(" AND model = @Model");
-        if (query.Status is not null) sql.Append(" AND status = @Status");
-        if (query.From is not null) sql.Append(" AND at >= @From");
-        if (query.To is not null) sql.Append(" AND at < @To");
-        if (query.Before is not null) sql.Append(" AND id < @Before");
+        var parameters = new List<(string Name, object? Value)>();
+        if (query.TenantId is not null) Filter(" AND tenant_id = @TenantId", "TenantId", query.TenantId);
+        if (query.KeyId is not null) Filter(" AND key_id = @KeyId", "KeyId", query.KeyId);
+        if (query.Model is not null) Filter(" AND model = @Model", "Model", query.Model);
+        if (query.Status is { } status) Filter(" AND status = @Status", "Status", (long)status);
+        if (query.From is { } from) Filter(" AND at >= @From", "From", from.ToUnixTimeMilliseconds());
+        if (query.To is { } to) Filter(" AND at < @To", "To", to.ToUnixTimeMilliseconds());
+        if (query.Before is { } before) Filter(" AND id < @Before", "Before", before);
         sql.Append(" ORDER BY id DESC LIMIT @Limit");
+        parameters.Add(("Limit", (long)Math.Clamp(query.Limit, 1, 1000)));
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(sql.ToString(), new
+        await using var command = Sql.CommandFor(connection, sql.ToString(), null, [.. parameters]);
+        return await Sql.ListAsync(command, ReadAudit, cancellationToken);
+
+        void Filter(string condition, string name, object value)
         {
-            query.TenantId, query.KeyId, query.Model, Status = (long?)query.Status, From = query.From?.ToUnixTimeMilliseconds(),
-            To = query.To?.ToUnixTimeMilliseconds(), query.Before, Limit = (long)Math.Clamp(query.Limit, 1, 1000),
-        }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToRecord()).ToList();
+            sql.Append(condition);
+            parameters.Add((name, value));
+        }
     }
 
     public async Task<IReadOnlyList<UsageRow>> QueryUsageAsync(UsageQuery query, CancellationToken cancellationToken)
@@ -220,17 +222,32 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
                    COALESCE(SUM(prompt_tokens), 0) AS prompttokens, COALESCE(SUM(completion_tokens), 0) AS completiontokens
             FROM audit WHERE tenant_id IS NOT NULL
             """);
-        if (query.TenantId is not null) sql.Append(" AND tenant_id = @TenantId");
-        if (query.From is not null) sql.Append(" AND at >= @From");
-        if (query.To is not null) sql.Append(" AND at < @To");
+        var parameters = new List<(string Name, object? Value)>();
+        if (query.TenantId is not null)
+        {
+            sql.Append(" AND tenant_id = @TenantId");
+            parameters.Add(("TenantId", query.TenantId));
+        }
+
+        if (query.From is { } from)
+        {
+            sql.Append(" AND at >= @From");
+            parameters.Add(("From", from.ToUnixTimeMilliseconds()));
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Append(" AND at < @To");
+            parameters.Add(("To", to.ToUnixTimeMilliseconds()));
+        }
+
         sql.Append(" GROUP BY tenant_id, key_id, model ORDER BY tenant_id, key_id, model");
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<UsageDbRow>(new CommandDefinition(sql.ToString(), new
-        {
-            query.TenantId, From = query.From?.ToUnixTimeMilliseconds(), To = query.To?.ToUnixTimeMilliseconds(),
-        }, cancellationToken: cancellationToken));
-        return rows.Select(r => new UsageRow(r.TenantId, r.KeyId, r.Model, r.Requests, r.PromptTokens, r.CompletionTokens)).ToList();
+        await using var command = Sql.CommandFor(connection, sql.ToString(), null, [.. parameters]);
+        return await Sql.ListAsync(command, ReadUsage, cancellationToken);
     }
+
+    private const string TenantSelect = "SELECT id, name, policy, created_at AS createdat FROM tenants";
 
     private const string KeySelect =
         "SELECT id, tenant_id AS tenantid, name, prefix, hash, policy, created_at AS createdat, expires_at AS expiresat, revoked_at AS revokedat FROM api_keys";
@@ -238,8 +255,8 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     private async Task<ApiKeyRecord?> KeyWhereAsync(string condition, string value, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(KeySelect + " WHERE " + condition, new { value }, cancellationToken: cancellationToken));
-        return row?.ToKey();
+        await using var command = Sql.CommandFor(connection, KeySelect + " WHERE " + condition, null, ("value", value));
+        return await Sql.FirstOrDefaultAsync(command, ReadKey, cancellationToken);
     }
 
     private static string Serialize(Policy policy) => JsonSerializer.Serialize(policy, NexusJson.Options);
@@ -248,76 +265,31 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
 
     private static DateTimeOffset FromUnix(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private sealed class TenantRow
+    // The row readers below read by position, in the order of the SELECT each one serves.
+
+    /// <summary>A row of <see cref="TenantSelect"/>.</summary>
+    private static Tenant ReadTenant(DbDataReader r) => new(r.GetString(0), r.GetString(1), Deserialize(r.GetString(2)), FromUnix(r.GetInt64(3)));
+
+    /// <summary>A row of <see cref="KeySelect"/>.</summary>
+    private static ApiKeyRecord ReadKey(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Deserialize(r.GetString(5)), FromUnix(r.GetInt64(6)),
+        r.GetInt64OrNull(7) is { } expiresAt ? FromUnix(expiresAt) : null, r.GetInt64OrNull(8) is { } revokedAt ? FromUnix(revokedAt) : null);
+
+    /// <summary>A row of <see cref="ListRoutesAsync"/>: kind, name, upstreams, updated_at.</summary>
+    private static StoredRoute ReadRoute(DbDataReader r) => new(
+        r.GetString(0) == "model" ? RouteKind.Model : RouteKind.Service, r.GetString(1),
+        JsonSerializer.Deserialize<List<StaticUpstream>>(r.GetString(2), NexusJson.Options) ?? [], FromUnix(r.GetInt64(3)));
+
+    /// <summary>A row of <see cref="QueryAuditAsync"/>: the audit table's columns, id first.</summary>
+    private static AuditRecord ReadAudit(DbDataReader r) => new()
     {
-        public string Id { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string Policy { get; set; } = "{}";
-        public long CreatedAt { get; set; }
+        Id = r.GetInt64(0), At = FromUnix(r.GetInt64(1)), TenantId = r.GetStringOrNull(2), KeyId = r.GetStringOrNull(3), Endpoint = r.GetString(4),
+        Model = r.GetStringOrNull(5), Instance = r.GetStringOrNull(6), Status = (int)r.GetInt64(7), PromptTokens = r.GetInt64(8),
+        CompletionTokens = r.GetInt64(9), LatencyMs = r.GetDouble(10), OverheadMs = r.GetDouble(11), RequestId = r.GetString(12),
+        TraceId = r.GetStringOrNull(13),
+    };
 
-        public Tenant ToTenant() => new(Id, Name, Deserialize(Policy), FromUnix(CreatedAt));
-    }
-
-    private sealed class KeyRow
-    {
-        public string Id { get; set; } = "";
-        public string TenantId { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string Prefix { get; set; } = "";
-        public string Hash { get; set; } = "";
-        public string Policy { get; set; } = "{}";
-        public long CreatedAt { get; set; }
-        public long? ExpiresAt { get; set; }
-        public long? RevokedAt { get; set; }
-
-        public ApiKeyRecord ToKey() => new(Id, TenantId, Name, Prefix, Hash, Deserialize(Policy), FromUnix(CreatedAt),
-            ExpiresAt is { } e ? FromUnix(e) : null, RevokedAt is { } r ? FromUnix(r) : null);
-    }
-
-    private sealed class RouteRow
-    {
-        public string Kind { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string Upstreams { get; set; } = "[]";
-        public long UpdatedAt { get; set; }
-
-        public StoredRoute ToRoute() => new(
-            Kind == "model" ? RouteKind.Model : RouteKind.Service, Name,
-            JsonSerializer.Deserialize<List<StaticUpstream>>(Upstreams, NexusJson.Options) ?? [], FromUnix(UpdatedAt));
-    }
-
-    private sealed class AuditRow
-    {
-        public long Id { get; set; }
-        public long At { get; set; }
-        public string? TenantId { get; set; }
-        public string? KeyId { get; set; }
-        public string Endpoint { get; set; } = "";
-        public string? Model { get; set; }
-        public string? Instance { get; set; }
-        public long Status { get; set; }
-        public long PromptTokens { get; set; }
-        public long CompletionTokens { get; set; }
-        public double LatencyMs { get; set; }
-        public double OverheadMs { get; set; }
-        public string RequestId { get; set; } = "";
-        public string? TraceId { get; set; }
-
-        public AuditRecord ToRecord() => new()
-        {
-            Id = Id, At = FromUnix(At), TenantId = TenantId, KeyId = KeyId, Endpoint = Endpoint, Model = Model, Instance = Instance,
-            Status = (int)Status, PromptTokens = PromptTokens, CompletionTokens = CompletionTokens, LatencyMs = LatencyMs,
-            OverheadMs = OverheadMs, RequestId = RequestId, TraceId = TraceId,
-        };
-    }
-
-    private sealed class UsageDbRow
-    {
-        public string TenantId { get; set; } = "";
-        public string KeyId { get; set; } = "";
-        public string Model { get; set; } = "";
-        public long Requests { get; set; }
-        public long PromptTokens { get; set; }
-        public long CompletionTokens { get; set; }
-    }
+    /// <summary>A row of <see cref="QueryUsageAsync"/>; its sums are NUMERIC in PostgreSQL, hence the conversions.</summary>
+    private static UsageRow ReadUsage(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64Converted(3), r.GetInt64Converted(4), r.GetInt64Converted(5));
 }
