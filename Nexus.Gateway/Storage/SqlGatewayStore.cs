@@ -223,28 +223,19 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
             FROM audit WHERE tenant_id IS NOT NULL
             """);
         var parameters = new List<(string Name, object? Value)>();
-        if (query.TenantId is not null)
-        {
-            sql.Append(" AND tenant_id = @TenantId");
-            parameters.Add(("TenantId", query.TenantId));
-        }
-
-        if (query.From is { } from)
-        {
-            sql.Append(" AND at >= @From");
-            parameters.Add(("From", from.ToUnixTimeMilliseconds()));
-        }
-
-        if (query.To is { } to)
-        {
-            sql.Append(" AND at < @To");
-            parameters.Add(("To", to.ToUnixTimeMilliseconds()));
-        }
-
+        if (query.TenantId is not null) Filter(" AND tenant_id = @TenantId", "TenantId", query.TenantId);
+        if (query.From is { } from) Filter(" AND at >= @From", "From", from.ToUnixTimeMilliseconds());
+        if (query.To is { } to) Filter(" AND at < @To", "To", to.ToUnixTimeMilliseconds());
         sql.Append(" GROUP BY tenant_id, key_id, model ORDER BY tenant_id, key_id, model");
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Sql.CommandFor(connection, sql.ToString(), null, [.. parameters]);
         return await Sql.ListAsync(command, ReadUsage, cancellationToken);
+
+        void Filter(string condition, string name, object value)
+        {
+            sql.Append(condition);
+            parameters.Add((name, value));
+        }
     }
 
     private const string TenantSelect = "SELECT id, name, policy, created_at AS createdat FROM tenants";

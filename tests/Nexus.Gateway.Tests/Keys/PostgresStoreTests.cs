@@ -31,6 +31,9 @@ public sealed class PostgresStoreTests
         var audit = await AuditReader.WaitForAsync(gateway.Admin, $"admin/audit?tenantId={tenantId}", 1);
         audit[0]!["promptTokens"]!.GetValue<long>().ShouldBe(10);
         audit[0]!["completionTokens"]!.GetValue<long>().ShouldBe(90);
+        // PostgreSQL sums BIGINT columns as NUMERIC: the usage rows must still come back as whole token counts.
+        var usage = await gateway.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>($"admin/usage?tenantId={tenantId}");
+        usage!.ShouldHaveSingleItem()!["completionTokens"]!.GetValue<long>().ShouldBe(90);
     }
 
     [SkippableFact]
