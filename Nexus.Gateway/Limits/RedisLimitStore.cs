@@ -148,7 +148,9 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
             using var timeout = new CancellationTokenSource(SlotLease / 3);
             await EvalAsync(RenewScript, RenewSha, held.Select(h => h.Key), [Text((long)SlotLease.TotalMilliseconds), .. held.Select(h => h.Slot)], timeout.Token);
         }
-        catch (Exception exception) when (exception is IOException or LimitStoreException or OperationCanceledException or System.Net.Sockets.SocketException)
+        // Redis unreachable, slow, or this store disposed mid-round: the leases still run, and the next tick tries again.
+        catch (Exception exception) when (exception is IOException or LimitStoreException or OperationCanceledException or System.Net.Sockets.SocketException
+            or ObjectDisposedException)
         {
         }
         finally
