@@ -60,7 +60,7 @@ public sealed record Policy
         if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxConcurrentRequests < 0 || DailyTokenBudget < 0 || MonthlyTokenBudget < 0)
             return "Limits and budgets must not be negative.";
         if (DefaultTier is { } tier && string.IsNullOrWhiteSpace(tier)) return "'defaultTier' must not be empty.";
-        if (RouteLabels?.Any(l => !RouteSelector.IsValidPart(l.Key) || !RouteSelector.IsValidPart(l.Value)) == true)
+        if (!RouteSelector.AreValidLabels(RouteLabels))
             return "'routeLabels' keys and values must be non-empty and contain no ',', ';' or '='.";
         return null;
     }

@@ -65,6 +65,10 @@ internal static class RouteSelector
     /// <summary>A label key or value: not blank, and free of the header's separators.</summary>
     public static bool IsValidPart(string? text) => !string.IsNullOrWhiteSpace(text) && text.AsSpan().IndexOfAny(",;=") < 0;
 
+    /// <summary>Whether every key and value of a policy's or an upstream's labels could be selected by; no labels is valid.</summary>
+    public static bool AreValidLabels(IReadOnlyDictionary<string, string>? labels) =>
+        labels is null || labels.All(l => IsValidPart(l.Key) && IsValidPart(l.Value));
+
     private static bool Carries(Upstream upstream, Dictionary<string, string> labels)
     {
         foreach (var (key, value) in labels)

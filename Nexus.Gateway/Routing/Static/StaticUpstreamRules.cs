@@ -34,7 +34,7 @@ internal static class StaticUpstreamRules
             }
 
             if (!IsHttpUrl(upstream.Url)) yield return $"{where}:{i}:Url must be an absolute http(s) URL, not '{upstream.Url}'.";
-            if (upstream.Labels?.Any(l => !RouteSelector.IsValidPart(l.Key) || !RouteSelector.IsValidPart(l.Value)) == true)
+            if (!RouteSelector.AreValidLabels(upstream.Labels))
             {
                 yield return $"{where}:{i}:Labels keys and values must be non-empty and contain no ',', ';' or '='.";
             }
