@@ -27,7 +27,7 @@ public sealed record PutRouteRequest(List<StaticUpstream?>? Upstreams);
 public sealed record RouteInfo(string Kind, string Name, string Source, IReadOnlyList<RouteUpstreamInfo> Upstreams, DateTimeOffset? UpdatedAt)
 {
     internal static RouteInfo From(StaticRoute route) => new(
-        route.Kind == RouteKind.Model ? "models" : "services", route.Name, route.Source == RouteSource.Admin ? "admin" : "configuration",
+        route.Kind.PathSegment(), route.Name, route.Source == RouteSource.Admin ? "admin" : "configuration",
         route.Upstreams.Select(u => new RouteUpstreamInfo(u.Url, u.Labels, u.Version, u.ApiKey is not null)).ToList(), route.UpdatedAt);
 }
 

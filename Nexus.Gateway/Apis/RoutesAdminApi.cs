@@ -28,7 +28,7 @@ internal static class RoutesAdminApi
 
     private static Results<Ok<RouteInfo>, ProblemHttpResult> GetRoute(string kind, string name, StaticRoutes routes)
     {
-        if (KindOf(kind) is not { } routeKind) return UnknownKind(kind);
+        if (RouteKinds.FromPathSegment(kind) is not { } routeKind) return UnknownKind(kind);
         return routes.Current.Of(routeKind).TryGetValue(name, out var route) ? TypedResults.Ok(RouteInfo.From(route)) : NotFound(kind, name);
     }
 
@@ -36,7 +36,7 @@ internal static class RoutesAdminApi
         string kind, string name, PutRouteRequest request, IGatewayStore store, StoredRouteRefresher refresher, StaticRoutes routes, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (KindOf(kind) is not { } routeKind) return UnknownKind(kind);
+        if (RouteKinds.FromPathSegment(kind) is not { } routeKind) return UnknownKind(kind);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (StaticUpstreamRules.NameProblems(name, "The route's name").ToArray() is [_, ..] nameProblems) errors["name"] = nameProblems;
         if (StaticUpstreamRules.UpstreamProblems(request.Upstreams, "upstreams").ToArray() is [_, ..] upstreamProblems) errors["upstreams"] = upstreamProblems;
@@ -58,7 +58,7 @@ internal static class RoutesAdminApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteRouteAsync(
         string kind, string name, IGatewayStore store, StoredRouteRefresher refresher, StaticRoutes routes, CancellationToken cancellationToken)
     {
-        if (KindOf(kind) is not { } routeKind) return UnknownKind(kind);
+        if (RouteKinds.FromPathSegment(kind) is not { } routeKind) return UnknownKind(kind);
         if (await store.DeleteRouteAsync(routeKind, name, cancellationToken))
         {
             await refresher.RefreshAsync(cancellationToken);
@@ -69,13 +69,6 @@ internal static class RoutesAdminApi
             ? TypedResults.Problem($"The route '{name}' is defined in configuration (Nexus:Gateway:Routes); remove it there.", statusCode: StatusCodes.Status409Conflict)
             : NotFound(kind, name);
     }
-
-    private static RouteKind? KindOf(string kind) => kind switch
-    {
-        "models" => RouteKind.Model,
-        "services" => RouteKind.Service,
-        _ => null,
-    };
 
     private static ProblemHttpResult UnknownKind(string kind) =>
         TypedResults.Problem($"Routes are 'models' or 'services', not '{kind}'.", statusCode: StatusCodes.Status404NotFound);

@@ -103,7 +103,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
     {
         var url = new Uri(upstream.Url);
         var address = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
-        var id = $"static:{(route.Kind == RouteKind.Model ? "model" : "service")}:{route.Name}:{address}";
+        var id = $"static:{route.Kind.Name()}:{route.Name}:{address}";
         return new Upstream(id, url, upstream.Labels, upstream.ApiKey, FromRegistry: false, upstream.Version);
     }
 }

@@ -163,7 +163,7 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
             RETURNING updated_at
             """,
             null,
-            ("kind", KindName(kind)), ("name", name), ("upstreams", JsonSerializer.Serialize(upstreams, NexusJson.Options)), ("at", at.ToUnixTimeMilliseconds()));
+            ("kind", kind.Name()), ("name", name), ("upstreams", JsonSerializer.Serialize(upstreams, NexusJson.Options)), ("at", at.ToUnixTimeMilliseconds()));
         // An upsert with RETURNING always yields its one row: a BIGINT, a long in both providers.
         var updatedAt = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new StoredRoute(kind, name, upstreams, FromUnix(updatedAt));
@@ -173,10 +173,8 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await Sql.ExecuteAsync(connection, "DELETE FROM routes WHERE kind = @kind AND name = @name", null, cancellationToken,
-            ("kind", KindName(kind)), ("name", name)) == 1;
+            ("kind", kind.Name()), ("name", name)) == 1;
     }
-
-    private static string KindName(RouteKind kind) => kind == RouteKind.Model ? "model" : "service";
 
     /// <summary>The audit table's columns, in the order the stores write them.</summary>
     protected const string AuditColumns =
@@ -268,7 +266,7 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
 
     /// <summary>A row of <see cref="ListRoutesAsync"/>: kind, name, upstreams, updated_at.</summary>
     private static StoredRoute ReadRoute(DbDataReader r) => new(
-        r.GetString(0) == "model" ? RouteKind.Model : RouteKind.Service, r.GetString(1),
+        r.GetString(0) == RouteKind.Model.Name() ? RouteKind.Model : RouteKind.Service, r.GetString(1),
         JsonSerializer.Deserialize<List<StaticUpstream>>(r.GetString(2), NexusJson.Options) ?? [], FromUnix(r.GetInt64(3)));
 
     /// <summary>A row of <see cref="QueryAuditAsync"/>: the audit table's columns, id first.</summary>

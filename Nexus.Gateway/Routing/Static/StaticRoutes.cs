@@ -8,7 +8,6 @@ namespace Nexus.Gateway.Routing.Static;
 /// </summary>
 internal sealed class StaticRoutes(IOptionsMonitor<GatewayOptions> options)
 {
-    private readonly Lock _lock = new();
     private IReadOnlyList<StoredRoute> _stored = [];
     private Built? _built;
 
@@ -27,15 +26,13 @@ internal sealed class StaticRoutes(IOptionsMonitor<GatewayOptions> options)
         }
     }
 
-    /// <summary>Takes the store's routes; returns whether they differ from those held (any route added, removed or changed).</summary>
-    public bool Update(IReadOnlyList<StoredRoute> stored)
+    /// <summary>
+    /// Takes the store's routes, keeping those held (and the set built from them) when none was added, removed or
+    /// changed. Called by <see cref="StoredRouteRefresher"/> alone, one read at a time.
+    /// </summary>
+    public void Update(IReadOnlyList<StoredRoute> stored)
     {
-        lock (_lock)
-        {
-            if (SameRoutes(_stored, stored)) return false;
-            Volatile.Write(ref _stored, stored);
-            return true;
-        }
+        if (!SameRoutes(Volatile.Read(ref _stored), stored)) Volatile.Write(ref _stored, stored);
     }
 
     // A stored route's time grows with every change (the store guarantees it), so kind, name and time identify a version.
