@@ -33,7 +33,7 @@ internal static class RoutesAdminApi
     }
 
     private static async Task<Results<Ok<RouteInfo>, ValidationProblem, ProblemHttpResult>> PutRouteAsync(
-        string kind, string name, PutRouteRequest request, IGatewayStore store, StoredRouteRefresher refresher, StaticRoutes routes, TimeProvider time,
+        string kind, string name, PutRouteRequest request, IGatewayStore store, StoredRouteRefresher refresher, TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (RouteKinds.FromPathSegment(kind) is not { } routeKind) return UnknownKind(kind);
@@ -51,8 +51,7 @@ internal static class RoutesAdminApi
         }).ToList();
         var stored = await store.PutRouteAsync(routeKind, name, upstreams, time.GetUtcNow(), cancellationToken);
         await refresher.RefreshAsync(cancellationToken);
-        return TypedResults.Ok(RouteInfo.From(routes.Current.Of(routeKind).GetValueOrDefault(name)
-            ?? new StaticRoute(routeKind, name, RouteSource.Admin, stored.Upstreams, stored.UpdatedAt)));
+        return TypedResults.Ok(RouteInfo.From(new StaticRoute(routeKind, name, RouteSource.Admin, stored.Upstreams, stored.UpdatedAt)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteRouteAsync(
