@@ -1,6 +1,5 @@
 using System.ClientModel;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Nexus.Testing;
 using OpenAI;
 
 namespace Nexus.Services.Inference.Tests;
@@ -30,8 +29,7 @@ internal sealed class InferenceHost : IAsyncDisposable
 
     public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Services.Inference", EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder("Nexus.Services.Inference");
         builder.Logging.ClearProviders();
         var settings = new Dictionary<string, string?> { ["Nexus:Name"] = "inference", ["Nexus:Kind"] = "inference" };
         for (var i = 0; i < upstreams.Count; i++)
@@ -49,15 +47,12 @@ internal sealed class InferenceHost : IAsyncDisposable
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapInferenceApi();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InferenceHost(app, new Uri(address + "/"));
+        return new InferenceHost(app, await TestWebHost.StartAsync(app));
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await TestWebHost.StopAsync(App);
     }
 }

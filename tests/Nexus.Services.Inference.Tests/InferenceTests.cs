@@ -74,6 +74,12 @@ public sealed class InferenceTests
         var llama = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "llama3.2:latest")!;
         llama["contextLength"]!.GetValue<int>().ShouldBe(131072);
         llama["labels"]!["tier"]!.GetValue<string>().ShouldBe("local");
+        llama["ownedBy"]!.GetValue<string>().ShouldBe("library");
+        llama["outputModalities"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(["text"]);
+        // Ollama's /api/show says what a model is for, and its context length, per architecture.
+        var embedder = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "nomic-embed-text:latest")!;
+        embedder["outputModalities"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(["embedding"]);
+        embedder["contextLength"]!.GetValue<int>().ShouldBe(2048);
     }
 
     [Theory]

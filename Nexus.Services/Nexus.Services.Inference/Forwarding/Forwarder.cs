@@ -52,12 +52,11 @@ internal sealed class Forwarder(UpstreamCatalog catalog, IHttpClientFactory http
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = new("application/json");
 
-        using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        headersTimeout.CancelAfter(options.Value.UpstreamTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await http.CreateClient(UpstreamCatalog.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token);
+            // The client's timeout (Inference:UpstreamTimeout) bounds the wait for the headers; a stream may then run longer.
+            response = await http.CreateClient(Upstreams.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

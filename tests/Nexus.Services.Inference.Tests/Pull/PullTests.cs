@@ -28,6 +28,9 @@ public sealed class PullTests
         lines.Select(l => l["status"]!.GetValue<string>()).ShouldContain("verifying sha256 digest");
         lines[^1]["status"]!.GetValue<string>().ShouldBe("success");
         lines[^1]["model"]!.GetValue<string>().ShouldBe(FakeUpstream.PullableModel);
+        upstream.LastPullBody!["model"]!.GetValue<string>().ShouldBe(FakeUpstream.PullableModel);
+        upstream.LastPullBody!["stream"]!.GetValue<bool>().ShouldBeTrue();
+        upstream.LastOllamaAuthorization.ShouldBe("Bearer upstream-key");
         before.ShouldNotContain(FakeUpstream.PullableModel);
         (await ModelIdsAsync(service)).ShouldContain(FakeUpstream.PullableModel);
         var descriptor = JsonNode.Parse(await service.Http.GetStringAsync("v1/metadata"))!;
