@@ -24,6 +24,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Its download never finishes; the pull waits until the caller goes away.</summary>
     public const string EndlessModel = "endless-model";
 
+    /// <summary>Chats with it, and pulls of it, get no response headers until the caller gives up.</summary>
+    public const string SilentModel = "silent-model";
+
     /// <summary>What a fresh Ollama lists after <c>ollama pull llama3.2</c> and <c>ollama pull nomic-embed-text</c>.</summary>
     public static readonly IReadOnlyList<string> OllamaModels = ["llama3.2:latest", "nomic-embed-text:latest"];
 
@@ -151,6 +154,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
             return;
         }
 
+        if (name == SilentModel)
+        {
+            await SilenceAsync(context);
+            return;
+        }
+
         var tagged = name.Contains(':', StringComparison.Ordinal) ? name : name + ":latest";
         context.Response.ContentType = "application/x-ndjson";
         await LineAsync(context, new { status = "pulling manifest" });
@@ -189,6 +198,19 @@ internal sealed class FakeUpstream : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes nothing, so no headers go out, until the other side closes the connection.</summary>
+    private static async Task SilenceAsync(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up, as it should.
+        }
+    }
+
     private static async Task LineAsync(HttpContext context, object line)
     {
         await context.Response.WriteAsync(JsonSerializer.Serialize(line) + "\n");
@@ -206,6 +228,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
         var body = JsonNode.Parse(LastRawBody)!.AsObject();
         LastBody = body;
         LastAuthorization = context.Request.Headers.Authorization;
+        if (body["model"]?.GetValue<string>() == SilentModel)
+        {
+            await SilenceAsync(context);
+            return;
+        }
+
         var lastMessage = body["messages"]!.AsArray().LastOrDefault()?.AsObject();
         var toolResult = lastMessage?["role"]?.GetValue<string>() == "tool" ? lastMessage["content"]?.GetValue<string>() : null;
         var callTool = body["tools"] is not null && toolResult is null;

@@ -1,4 +1,6 @@
 using System.ClientModel;
+using System.Text;
+using System.Text.Json.Nodes;
 using Nexus.Testing;
 using OpenAI;
 
@@ -24,10 +26,19 @@ internal sealed class InferenceHost : IAsyncDisposable
     public OpenAIClient OpenAI() =>
         new(new ApiKeyCredential("unused-by-the-service"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
 
-    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai") =>
-        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)]);
+    /// <summary>A JSON body as clients send it.</summary>
+    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams)
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string body) => Http.PostAsync(path, Json(body));
+
+    /// <summary>The ids <c>/v1/models</c> lists.</summary>
+    public async Task<List<string>> ModelIdsAsync() =>
+        JsonNode.Parse(await Http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+
+    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai", TimeSpan? upstreamTimeout = null) =>
+        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)], upstreamTimeout);
+
+    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams, TimeSpan? upstreamTimeout = null)
     {
         var builder = TestWebHost.CreateBuilder("Nexus.Services.Inference");
         builder.Logging.ClearProviders();
@@ -41,6 +52,7 @@ internal sealed class InferenceHost : IAsyncDisposable
             settings[$"Inference:Upstreams:{i}:Labels:tier"] = "local";
         }
 
+        if (upstreamTimeout is { } timeout) settings["Inference:UpstreamTimeout"] = timeout.ToString("c");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
         builder.AddInferenceService();

@@ -81,9 +81,13 @@ internal static class PullRelay
             // Ollama's own {"error": ...} line: its words are the reason.
             error = ex.Message;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or OllamaException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             error = $"The connection to Ollama broke: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is JsonException or OllamaException)
+        {
+            error = $"Ollama sent a progress line this service cannot read: {ex.Message}";
         }
 
         await WriteAsync(response, Failure(error), cancellationToken);
