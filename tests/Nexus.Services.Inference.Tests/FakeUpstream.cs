@@ -24,6 +24,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Its download never finishes; the pull waits until the caller goes away.</summary>
     public const string EndlessModel = "endless-model";
 
+    /// <summary>Well formed for the service, refused by Ollama's own name rules (400 <c>invalid model name</c>).</summary>
+    public const string RefusedModel = "refused-model";
+
     /// <summary>Chats with it, and pulls of it, get no response headers until the caller gives up.</summary>
     public const string SilentModel = "silent-model";
 
@@ -147,7 +150,7 @@ internal sealed class FakeUpstream : IAsyncDisposable
         LastPullBody = body;
         LastOllamaAuthorization = context.Request.Headers.Authorization;
         var name = (body["model"] ?? body["name"])?.GetValue<string>();
-        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) || name == RefusedModel)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsJsonAsync(new { error = "invalid model name" });

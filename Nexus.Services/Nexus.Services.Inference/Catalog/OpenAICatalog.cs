@@ -13,7 +13,8 @@ internal sealed class OpenAICatalog(IHttpClientFactory http)
         response.EnsureSuccessStatusCode();
         var list = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
         var models = new List<ModelDescriptor>();
-        foreach (var entry in list?["data"]?.AsArray() ?? [])
+        // A server that answers something other than OpenAI's list contributes no models rather than an error.
+        foreach (var entry in list?["data"] as JsonArray ?? [])
         {
             if (Text(entry?["id"]) is not { Length: > 0 } id) continue;
             models.Add(new ModelDescriptor

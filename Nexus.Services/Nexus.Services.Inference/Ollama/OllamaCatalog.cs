@@ -17,9 +17,10 @@ internal sealed class OllamaCatalog(OllamaClients clients)
     {
         using var ollama = clients.For(upstream);
         var models = new List<ModelDescriptor>();
-        foreach (var model in await ollama.ListLocalModelsAsync(cancellationToken))
+        // OllamaSharp hands out what the JSON held: no "models" is null, an entry without a name has none.
+        foreach (var model in await ollama.ListLocalModelsAsync(cancellationToken) ?? [])
         {
-            if (string.IsNullOrEmpty(model.Name)) continue;
+            if (string.IsNullOrEmpty(model?.Name)) continue;
             var show = await ShowAsync(ollama, model.Name, cancellationToken);
             var capabilities = show?.Capabilities;
             models.Add(new ModelDescriptor

@@ -103,6 +103,19 @@ public sealed class PullTests
     }
 
     [Fact]
+    public async Task Pull_OllamaRefusesTheName_Answers400WithItsReason()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
+
+        using var response = await PullAsync(service, $$"""{"model":"{{FakeUpstream.RefusedModel}}"}""");
+        var problem = await ProblemAsync(response);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        problem["detail"]!.GetValue<string>().ShouldContain("invalid model name");
+    }
+
+    [Fact]
     public async Task Pull_SeveralOllamasAndNoneNamed_Answers400NamingThem()
     {
         await using var upstream = await FakeUpstream.StartAsync();
