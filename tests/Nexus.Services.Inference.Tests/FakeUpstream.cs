@@ -112,8 +112,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ollama's <c>/api/show</c>: <c>model_info</c> keyed by architecture and the model's capabilities, as Ollama 0.6.4
-    /// and later report them; 404 for a model it does not have.
+    /// Ollama's <c>/api/show</c>: <c>model_info</c> keyed by architecture and the model's capabilities, as current
+    /// Ollama releases report them; 404 for a model it does not have.
     /// </summary>
     private async Task ShowAsync(HttpContext context)
     {

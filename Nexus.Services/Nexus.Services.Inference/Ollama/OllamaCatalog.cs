@@ -28,7 +28,7 @@ internal sealed class OllamaCatalog(OllamaClients clients)
                 Id = model.Name,
                 OwnedBy = OllamaModelNames.Namespace(model.Name),
                 InputModalities = capabilities?.Contains("vision") == true ? ["text", "image"] : ["text"],
-                // Ollama before 0.6.4 reports no capabilities; its embedding models are then known by name only.
+                // An Ollama too old to report capabilities leaves its embedding models to be known by name.
                 OutputModalities = (capabilities?.Contains("embedding") ?? ModelKinds.IsEmbeddingName(model.Name)) ? ["embedding"] : ["text"],
                 ContextLength = ContextLength(show),
                 Labels = upstream.Labels,
