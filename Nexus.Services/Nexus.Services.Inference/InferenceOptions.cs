@@ -13,7 +13,7 @@ public sealed class InferenceOptions
     /// <summary>How long a fetched model catalog is reused.</summary>
     public TimeSpan CatalogRefresh { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Longest wait for an upstream's response headers (a stream may then run longer).</summary>
+    /// <summary>Longest wait for an upstream's response headers (a stream or a pull may then run longer), and for a whole model listing.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
 

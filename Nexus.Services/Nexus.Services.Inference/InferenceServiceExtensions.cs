@@ -16,9 +16,13 @@ public static class InferenceServiceExtensions
         var services = builder.Services;
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
-        // Streams can outlive any fixed timeout; the forwarder and the pull bound the wait for response headers themselves.
-        services.AddHttpClient(UpstreamCatalog.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<OllamaClient>();
+        // HttpClient's timeout covers only the wait for the headers of a call that reads them first, so streams and pulls
+        // can outlive it; listings read whole bodies and are bounded by it entirely.
+        services.AddHttpClient(Upstreams.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<InferenceOptions>>().Value.UpstreamTimeout);
+        services.AddSingleton<OllamaClients>();
+        services.AddSingleton<OllamaCatalog>();
+        services.AddSingleton<OpenAICatalog>();
         services.AddSingleton<UpstreamCatalog>();
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<UpstreamCatalog>());
         services.AddSingleton<Forwarder>();

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Nexus.Testing;
 
 namespace Nexus.Services.Inference.Tests;
 
 /// <summary>
 /// A server that speaks OpenAI's protocol (models, chat with SSE chunks and [DONE], tool calls streamed or not, usage,
-/// embeddings) and, as Ollama does, <c>/api/show</c> and <c>/api/pull</c> with NDJSON progress. It lists its models
-/// with tags, as Ollama does, and records the last chat request body so tests see what was sent.
+/// embeddings) and, as Ollama does, its native <c>/api/tags</c>, <c>/api/show</c> and <c>/api/pull</c> with NDJSON
+/// progress, in the shapes Ollama answers. It lists its models with tags, as Ollama does, and records the last chat
+/// and pull request so tests see what was sent.
 /// </summary>
 internal sealed class FakeUpstream : IAsyncDisposable
 {
@@ -23,6 +23,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     /// <summary>Its download never finishes; the pull waits until the caller goes away.</summary>
     public const string EndlessModel = "endless-model";
+
+    /// <summary>Well formed for the service, refused by Ollama's own name rules (400 <c>invalid model name</c>).</summary>
+    public const string RefusedModel = "refused-model";
+
+    /// <summary>Chats with it, and pulls of it, get no response headers until the caller gives up.</summary>
+    public const string SilentModel = "silent-model";
 
     /// <summary>What a fresh Ollama lists after <c>ollama pull llama3.2</c> and <c>ollama pull nomic-embed-text</c>.</summary>
     public static readonly IReadOnlyList<string> OllamaModels = ["llama3.2:latest", "nomic-embed-text:latest"];
@@ -44,6 +50,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
     public string? LastRawBody { get; private set; }
     public string? LastAuthorization { get; private set; }
 
+    /// <summary>The last body sent to Ollama's <c>/api/pull</c>.</summary>
+    public JsonObject? LastPullBody { get; private set; }
+
+    /// <summary>The Authorization header of the last call of Ollama's native API.</summary>
+    public string? LastOllamaAuthorization { get; private set; }
+
     /// <summary>Released by the test to let a stream's second chunk go, proving the first arrived on its own.</summary>
     public TaskCompletionSource ReleaseSecondChunk { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -57,14 +69,14 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync(IReadOnlyList<string> models)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder(slim: true);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         FakeUpstream? self = null;
 
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = self!.Models().Select(id => new { id, @object = "model", created = 1, owned_by = "library" }) }));
-        app.MapPost("/api/show", () => Results.Json(new { model_info = new Dictionary<string, object> { ["general.architecture"] = "llama", ["llama.context_length"] = 131072 } }));
+        app.MapGet("/api/tags", (HttpContext context) => self!.TagsAsync(context));
+        app.MapPost("/api/show", (HttpContext context) => self!.ShowAsync(context));
         app.MapPost("/api/pull", (HttpContext context) => self!.PullAsync(context));
         app.MapPost("/v1/chat/completions", (HttpContext context) => self!.ChatAsync(context));
         app.MapPost("/v1/embeddings", () => Results.Json(new
@@ -74,9 +86,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
             usage = new { prompt_tokens = 2, total_tokens = 2 },
         }));
 
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeUpstream(app, url, models);
+        var url = await TestWebHost.StartAsync(app);
+        self = new FakeUpstream(app, url.ToString().TrimEnd('/'), models);
         return self;
     }
 
@@ -85,6 +96,50 @@ internal sealed class FakeUpstream : IAsyncDisposable
         lock (_models) return [.. _models];
     }
 
+    /// <summary>Ollama's <c>/api/tags</c>: the local models with their digests and details.</summary>
+    private Task TagsAsync(HttpContext context)
+    {
+        LastOllamaAuthorization = context.Request.Headers.Authorization;
+        return context.Response.WriteAsJsonAsync(new
+        {
+            models = Models().Select(name => new
+            {
+                name, model = name, modified_at = "2026-11-30T10:00:00.000000+01:00", size = 2019393189,
+                digest = "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
+                details = new { parent_model = "", format = "gguf", family = Family(name), families = new[] { Family(name) }, parameter_size = "3.2B", quantization_level = "Q4_K_M" },
+            }),
+        });
+    }
+
+    /// <summary>
+    /// Ollama's <c>/api/show</c>: <c>model_info</c> keyed by architecture and the model's capabilities, as current
+    /// Ollama releases report them; 404 for a model it does not have.
+    /// </summary>
+    private async Task ShowAsync(HttpContext context)
+    {
+        LastOllamaAuthorization = context.Request.Headers.Authorization;
+        var name = (await JsonNode.ParseAsync(context.Request.Body))!["model"]!.GetValue<string>();
+        if (!Models().Contains(name))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsJsonAsync(new { error = $"model '{name}' not found" });
+            return;
+        }
+
+        var embedding = name.Contains("embed", StringComparison.Ordinal);
+        var family = Family(name);
+        await context.Response.WriteAsJsonAsync(new
+        {
+            modelfile = $"FROM {name}", parameters = "stop \"<|eot_id|>\"", template = "{{ .Prompt }}",
+            details = new { parent_model = "", format = "gguf", family, families = new[] { family }, parameter_size = "3.2B", quantization_level = "Q4_K_M" },
+            model_info = new Dictionary<string, object> { ["general.architecture"] = family, ["general.parameter_count"] = 3212749888, [family + ".context_length"] = embedding ? 2048 : 131072 },
+            capabilities = embedding ? new[] { "embedding" } : ["completion", "tools"],
+            modified_at = "2026-11-30T10:00:00.000000+01:00",
+        });
+    }
+
+    private static string Family(string name) => name.Contains("embed", StringComparison.Ordinal) ? "nomic-bert" : "llama";
+
     /// <summary>
     /// Ollama's <c>/api/pull</c>: 400 for a malformed name; otherwise 200 and NDJSON, where a name the registry lacks is
     /// an <c>error</c> line after <c>pulling manifest</c>, and success adds the model (tag <c>latest</c> by default).
@@ -92,11 +147,19 @@ internal sealed class FakeUpstream : IAsyncDisposable
     private async Task PullAsync(HttpContext context)
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        LastPullBody = body;
+        LastOllamaAuthorization = context.Request.Headers.Authorization;
         var name = (body["model"] ?? body["name"])?.GetValue<string>();
-        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) || name == RefusedModel)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsJsonAsync(new { error = "invalid model name" });
+            return;
+        }
+
+        if (name == SilentModel)
+        {
+            await SilenceAsync(context);
             return;
         }
 
@@ -138,6 +201,19 @@ internal sealed class FakeUpstream : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes nothing, so no headers go out, until the other side closes the connection.</summary>
+    private static async Task SilenceAsync(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up, as it should.
+        }
+    }
+
     private static async Task LineAsync(HttpContext context, object line)
     {
         await context.Response.WriteAsync(JsonSerializer.Serialize(line) + "\n");
@@ -155,6 +231,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
         var body = JsonNode.Parse(LastRawBody)!.AsObject();
         LastBody = body;
         LastAuthorization = context.Request.Headers.Authorization;
+        if (body["model"]?.GetValue<string>() == SilentModel)
+        {
+            await SilenceAsync(context);
+            return;
+        }
+
         var lastMessage = body["messages"]!.AsArray().LastOrDefault()?.AsObject();
         var toolResult = lastMessage?["role"]?.GetValue<string>() == "tool" ? lastMessage["content"]?.GetValue<string>() : null;
         var callTool = body["tools"] is not null && toolResult is null;
@@ -237,7 +319,6 @@ internal sealed class FakeUpstream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ReleaseSecondChunk.TrySetResult();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await TestWebHost.StopAsync(_app);
     }
 }

@@ -1,6 +1,7 @@
 using System.ClientModel;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Text;
+using System.Text.Json.Nodes;
+using Nexus.Testing;
 using OpenAI;
 
 namespace Nexus.Services.Inference.Tests;
@@ -25,13 +26,21 @@ internal sealed class InferenceHost : IAsyncDisposable
     public OpenAIClient OpenAI() =>
         new(new ApiKeyCredential("unused-by-the-service"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
 
-    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai") =>
-        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)]);
+    /// <summary>A JSON body as clients send it.</summary>
+    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams)
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string body) => Http.PostAsync(path, Json(body));
+
+    /// <summary>The ids <c>/v1/models</c> lists.</summary>
+    public async Task<List<string>> ModelIdsAsync() =>
+        JsonNode.Parse(await Http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+
+    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai", TimeSpan? upstreamTimeout = null) =>
+        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)], upstreamTimeout);
+
+    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams, TimeSpan? upstreamTimeout = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Services.Inference", EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder("Nexus.Services.Inference");
         builder.Logging.ClearProviders();
         var settings = new Dictionary<string, string?> { ["Nexus:Name"] = "inference", ["Nexus:Kind"] = "inference" };
         for (var i = 0; i < upstreams.Count; i++)
@@ -43,21 +52,19 @@ internal sealed class InferenceHost : IAsyncDisposable
             settings[$"Inference:Upstreams:{i}:Labels:tier"] = "local";
         }
 
+        if (upstreamTimeout is { } timeout) settings["Inference:UpstreamTimeout"] = timeout.ToString("c");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
         builder.AddInferenceService();
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapInferenceApi();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InferenceHost(app, new Uri(address + "/"));
+        return new InferenceHost(app, await TestWebHost.StartAsync(app));
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await TestWebHost.StopAsync(App);
     }
 }

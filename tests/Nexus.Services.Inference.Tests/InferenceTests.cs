@@ -12,12 +12,8 @@ public sealed class InferenceTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var service = await InferenceHost.StartAsync(upstream.Url);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
-        {
-            Content = new StringContent("""{"model":"llama3.2","messages":[{"role":"user","content":"Hi"}],"keep_alive":"5m"}""", Encoding.UTF8, "application/json"),
-        };
 
-        using var response = await service.Http.SendAsync(request);
+        using var response = await service.PostJsonAsync("v1/chat/completions", """{"model":"llama3.2","messages":[{"role":"user","content":"Hi"}],"keep_alive":"5m"}""");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         upstream.LastAuthorization.ShouldBe("Bearer upstream-key");
@@ -74,6 +70,12 @@ public sealed class InferenceTests
         var llama = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "llama3.2:latest")!;
         llama["contextLength"]!.GetValue<int>().ShouldBe(131072);
         llama["labels"]!["tier"]!.GetValue<string>().ShouldBe("local");
+        llama["ownedBy"]!.GetValue<string>().ShouldBe("library");
+        llama["outputModalities"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(["text"]);
+        // Ollama's /api/show says what a model is for, and its context length, per architecture.
+        var embedder = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == "nomic-embed-text:latest")!;
+        embedder["outputModalities"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(["embedding"]);
+        embedder["contextLength"]!.GetValue<int>().ShouldBe(2048);
     }
 
     [Theory]
@@ -85,7 +87,7 @@ public sealed class InferenceTests
         await using var upstream = await FakeUpstream.StartAsync();
         await using var service = await InferenceHost.StartAsync(upstream.Url);
 
-        using var response = await service.Http.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await service.PostJsonAsync("v1/chat/completions", body);
 
         ((int)response.StatusCode).ShouldBe(status);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
@@ -99,7 +101,7 @@ public sealed class InferenceTests
         await using var service = await InferenceHost.StartAsync(upstreamUrl: null);
 
         using var health = await service.Http.GetAsync("health");
-        using var chat = await service.Http.PostAsync("v1/chat/completions", new StringContent("""{"model":"llama3.2","messages":[]}""", Encoding.UTF8, "application/json"));
+        using var chat = await service.PostJsonAsync("v1/chat/completions", """{"model":"llama3.2","messages":[]}""");
 
         health.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await health.Content.ReadAsStringAsync()).ShouldContain("No inference upstream is configured");

@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Services.Inference.Ollama;
+using OllamaSharp.Models.Exceptions;
 
 namespace Nexus.Services.Inference.Catalog;
 
@@ -9,19 +9,18 @@ namespace Nexus.Services.Inference.Catalog;
 internal sealed record UpstreamModel(ModelDescriptor Model, UpstreamOptions Upstream);
 
 /// <summary>
-/// The union of the upstreams' catalogs: <c>GET /v1/models</c> from each (Ollama serves it too), plus context
-/// lengths from Ollama's native <c>/api/show</c>. Refreshed at most every <see cref="InferenceOptions.CatalogRefresh"/>,
-/// or at once through <see cref="RefreshAsync"/>; an unreachable upstream contributes nothing and is named in
+/// The union of the upstreams' catalogs: Ollama's native listing (with context lengths) for Ollama upstreams,
+/// <c>GET /v1/models</c> for the others. Refreshed at most every <see cref="InferenceOptions.CatalogRefresh"/>, or at
+/// once through <see cref="RefreshAsync"/>; an unreachable upstream contributes nothing and is named in
 /// <see cref="UnreachableAsync"/>.
 /// </summary>
 internal sealed partial class UpstreamCatalog(
-    IHttpClientFactory http,
-    OllamaClient ollama,
+    OpenAICatalog openAI,
+    OllamaCatalog ollama,
     IOptions<InferenceOptions> options,
     TimeProvider time,
     ILogger<UpstreamCatalog> logger) : IModelCatalog
 {
-    public const string HttpClientName = "inference-upstream";
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private Snapshot? _snapshot;
 
@@ -52,9 +51,12 @@ internal sealed partial class UpstreamCatalog(
             {
                 try
                 {
-                    models.AddRange(await ListAsync(upstream, cancellationToken));
+                    var listed = upstream.Kind == Upstreams.OllamaKind
+                        ? await ollama.ListAsync(upstream, cancellationToken)
+                        : await openAI.ListAsync(upstream, cancellationToken);
+                    models.AddRange(listed.Select(model => new UpstreamModel(model, upstream)));
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or OllamaException && !cancellationToken.IsCancellationRequested)
                 {
                     LogUnreachable(logger, upstream.Name, ex.Message);
                     unreachable.Add($"{upstream.Name} ({upstream.Url}): {ex.Message}");
@@ -68,34 +70,6 @@ internal sealed partial class UpstreamCatalog(
         {
             _refresh.Release();
         }
-    }
-
-    private async Task<List<UpstreamModel>> ListAsync(UpstreamOptions upstream, CancellationToken cancellationToken)
-    {
-        using var request = Upstreams.Request(HttpMethod.Get, upstream, "v1/models");
-        using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var list = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
-        var models = new List<UpstreamModel>();
-        foreach (var entry in list?["data"]?.AsArray() ?? [])
-        {
-            if (entry?["id"]?.GetValue<string>() is not { Length: > 0 } id) continue;
-            var contextLength = upstream.Kind == Upstreams.OllamaKind ? await ollama.ContextLengthAsync(upstream, id, cancellationToken) : null;
-            var embedding = id.Contains("embed", StringComparison.OrdinalIgnoreCase);
-            models.Add(new UpstreamModel(
-                new ModelDescriptor
-                {
-                    Id = id,
-                    OwnedBy = entry["owned_by"]?.GetValue<string>() ?? upstream.Name,
-                    InputModalities = ["text"],
-                    OutputModalities = [embedding ? "embedding" : "text"],
-                    ContextLength = contextLength,
-                    Labels = upstream.Labels,
-                },
-                upstream));
-        }
-
-        return models;
     }
 
     private sealed record Snapshot(DateTimeOffset At, IReadOnlyList<UpstreamModel> Models, IReadOnlyList<string> Unreachable);

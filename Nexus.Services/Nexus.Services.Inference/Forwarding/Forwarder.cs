@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nexus.ServiceDefaults.Errors;
 using Nexus.Services.Inference.Catalog;
@@ -16,17 +15,9 @@ internal sealed class Forwarder(UpstreamCatalog catalog, IHttpClientFactory http
         await context.Request.Body.CopyToAsync(body, cancellationToken);
         var bytes = body.ToArray();
 
-        string? model;
-        try
+        if (RequestModel.Read(bytes, out var model) is { } invalid)
         {
-            using var document = JsonDocument.Parse(bytes);
-            model = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("model", out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException ex)
-        {
-            await OpenAIErrors.BadRequest($"The request body is not valid JSON: {ex.Message}").ExecuteAsync(context);
+            await invalid.ExecuteAsync(context);
             return;
         }
 
@@ -52,12 +43,11 @@ internal sealed class Forwarder(UpstreamCatalog catalog, IHttpClientFactory http
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = new("application/json");
 
-        using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        headersTimeout.CancelAfter(options.Value.UpstreamTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await http.CreateClient(UpstreamCatalog.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token);
+            // The client's timeout (Inference:UpstreamTimeout) bounds the wait for the headers; a stream may then run longer.
+            response = await http.CreateClient(Upstreams.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

@@ -3,11 +3,13 @@ using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Services.Inference.Catalog;
 using Nexus.Services.Inference.Ollama;
+using OllamaSharp.Models;
+using OllamaPullRequest = OllamaSharp.Models.PullModelRequest;
 
 namespace Nexus.Services.Inference.Pull;
 
 /// <summary>The handler's services.</summary>
-internal sealed record PullServices(OllamaClient Ollama, UpstreamCatalog Catalog, IOptions<InferenceOptions> Options, ILogger<PullServices> Logger);
+internal sealed record PullServices(OllamaClients Ollama, UpstreamCatalog Catalog, IOptions<InferenceOptions> Options, ILogger<PullServices> Logger);
 
 /// <summary><c>POST /v1/models/pull</c>: downloads a model onto an Ollama upstream and streams the progress as NDJSON.</summary>
 internal static class PullApi
@@ -35,7 +37,6 @@ internal static class PullApi
 
     private static async Task<IResult> PullAsync(PullModelRequest request, [AsParameters] PullServices services, HttpContext context)
     {
-        var cancellationToken = context.RequestAborted;
         if (string.IsNullOrWhiteSpace(request.Model)) return Problem(StatusCodes.Status400BadRequest, "Model required", $"'model' is required: {OllamaModelNames.Shape}.");
         var model = request.Model.Trim();
         if (!OllamaModelNames.IsValid(model))
@@ -47,56 +48,27 @@ internal static class PullApi
         if (target.Result is not Ok<UpstreamOptions> { Value: { } upstream }) return target;
 
         PullLog.Pulling(services.Logger, model, upstream.Name);
-        OllamaPull pull;
-        try
-        {
-            pull = await services.Ollama.StartPullAsync(upstream, model, cancellationToken);
-        }
-        catch (OllamaException ex)
-        {
-            return Failed(services.Logger, upstream, model, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            PullLog.Failed(services.Logger, model, upstream.Name, ex.Message);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Ollama unreachable", $"Ollama '{upstream.Name}' ({upstream.Url}) is unreachable: {ex.Message}");
-        }
-        catch (TimeoutException ex)
-        {
-            PullLog.Failed(services.Logger, model, upstream.Name, ex.Message);
-            return Problem(StatusCodes.Status504GatewayTimeout, "Ollama timed out", ex.Message);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            PullLog.Abandoned(services.Logger, model, upstream.Name);
-            return Results.Empty;
-        }
-
-        await using (pull)
-        {
-            return await RelayAsync(pull, model, upstream, services, context);
-        }
-    }
-
-    private static async Task<IResult> RelayAsync(OllamaPull pull, string model, UpstreamOptions upstream, PullServices services, HttpContext context)
-    {
         var cancellationToken = context.RequestAborted;
-        await using var progress = pull.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        List<OllamaPullProgress> head;
+        using var ollama = services.Ollama.For(upstream);
+        // Disposing the enumerator closes the connection, which makes Ollama stop the download.
+        await using var progress = ollama.PullModelAsync(new OllamaPullRequest { Model = model, Stream = true }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        List<PullModelResponse> head;
         try
         {
             head = await PullRelay.ReadManifestPhaseAsync(progress);
         }
-        catch (OllamaException ex)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            return Failed(services.Logger, upstream, model, ex);
+            // The caller went away; the read that noticed (its response closed under it) may throw any of several types.
+            head = [];
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (PullFailures.IsOllamas(ex))
         {
             PullLog.Failed(services.Logger, model, upstream.Name, ex.Message);
-            return Problem(StatusCodes.Status502BadGateway, "Ollama failed", $"The connection to Ollama '{upstream.Name}' broke before the pull of '{model}' began: {ex.Message}");
+            return PullFailures.Problem(ex, upstream, model, services.Options.Value.UpstreamTimeout);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        if (cancellationToken.IsCancellationRequested)
         {
             PullLog.Abandoned(services.Logger, model, upstream.Name);
             return Results.Empty;
@@ -130,15 +102,6 @@ internal static class PullApi
     {
         await catalog.RefreshAsync(cancellationToken);
         return (await catalog.FindAsync(model, cancellationToken))?.Model.Id ?? model;
-    }
-
-    /// <summary>Ollama's own verdict, before any progress was written: a status the caller can act on.</summary>
-    private static ProblemHttpResult Failed(ILogger logger, UpstreamOptions upstream, string model, OllamaException ex)
-    {
-        PullLog.Failed(logger, model, upstream.Name, ex.Message);
-        if (ex.IsUnknownModel) return Problem(StatusCodes.Status404NotFound, "Model not found", $"Ollama '{upstream.Name}' found no model '{model}' in its registry: {ex.Message}");
-        if (ex.StatusCode == StatusCodes.Status400BadRequest) return Problem(StatusCodes.Status400BadRequest, "Invalid model name", $"Ollama '{upstream.Name}' refused '{model}': {ex.Message}");
-        return Problem(StatusCodes.Status502BadGateway, "Ollama failed", $"Ollama '{upstream.Name}' failed to pull '{model}': {ex.Message}");
     }
 
     internal static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nexus.Contract;
-using Nexus.Services.Inference.Ollama;
+using OllamaSharp.Models;
+using OllamaSharp.Models.Exceptions;
 
 namespace Nexus.Services.Inference.Pull;
 
@@ -10,21 +11,23 @@ internal sealed record PullOutcome(string? Error = null, bool Abandoned = false)
 /// <summary>Relays Ollama's pull progress to the caller as NDJSON.</summary>
 internal static class PullRelay
 {
+    public const string PullingManifest = "pulling manifest";
+    public const string Success = "success";
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     /// <summary>
     /// Reads up to the first line past <c>pulling manifest</c>. The registry's verdict on the name (an unknown model)
-    /// arrives in this phase, and while nothing has been written to the caller it can still be an HTTP status.
+    /// arrives in this phase, as OllamaSharp's <see cref="ResponseError"/>, and while nothing has been written to the
+    /// caller it can still be an HTTP status. The first read also sends the request, so Ollama's refusals surface here.
     /// </summary>
-    public static async Task<List<OllamaPullProgress>> ReadManifestPhaseAsync(IAsyncEnumerator<OllamaPullProgress> progress)
+    public static async Task<List<PullModelResponse>> ReadManifestPhaseAsync(IAsyncEnumerator<PullModelResponse?> progress)
     {
-        var head = new List<OllamaPullProgress>();
+        var head = new List<PullModelResponse>();
         while (await progress.MoveNextAsync())
         {
-            var line = progress.Current;
-            if (line.Error is { } error) throw new OllamaException(error);
+            if (progress.Current is not { } line) continue;
             head.Add(line);
-            if (line.Status != OllamaPullProgress.PullingManifest) break;
+            if (line.Status != PullingManifest) break;
         }
 
         return head;
@@ -38,8 +41,8 @@ internal static class PullRelay
     /// </summary>
     public static async Task<PullOutcome> StreamAsync(
         HttpResponse response,
-        List<OllamaPullProgress> head,
-        IAsyncEnumerator<OllamaPullProgress> rest,
+        List<PullModelResponse> head,
+        IAsyncEnumerator<PullModelResponse?> rest,
         string upstream,
         Func<CancellationToken, Task<string>> refreshCatalog,
         CancellationToken cancellationToken)
@@ -54,23 +57,18 @@ internal static class PullRelay
         {
             await foreach (var line in Concat(head, rest))
             {
-                if (line.Error is { } failed)
-                {
-                    await WriteAsync(response, Failure(failed), cancellationToken);
-                    return new PullOutcome(failed);
-                }
-
-                if (line.Status == OllamaPullProgress.Success)
+                if (line.Status == Success)
                 {
                     var model = await refreshCatalog(cancellationToken);
-                    await WriteAsync(response, new PullProgress { Status = OllamaPullProgress.Success, Model = model, Upstream = upstream }, cancellationToken);
+                    await WriteAsync(response, new PullProgress { Status = Success, Model = model, Upstream = upstream }, cancellationToken);
                     return new PullOutcome();
                 }
 
-                // Ollama's newer registry client reports layer progress without a status.
-                await WriteAsync(response, new PullProgress { Status = line.Status ?? "pulling", Digest = line.Digest, Total = line.Total, Completed = line.Completed }, cancellationToken);
+                await WriteAsync(response, Progress(line), cancellationToken);
             }
 
+            // OllamaSharp ends the enumeration quietly when the caller's token is cancelled.
+            if (cancellationToken.IsCancellationRequested) return new PullOutcome(Abandoned: true);
             error = "Ollama ended the stream before reporting success.";
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -78,21 +76,46 @@ internal static class PullRelay
             // The caller went away; the read or write that noticed may throw any of several exception types.
             return new PullOutcome(Abandoned: true);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OllamaException)
+        catch (ResponseError ex)
+        {
+            // Ollama's own {"error": ...} line: its words are the reason.
+            error = ex.Message;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             error = $"The connection to Ollama broke: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is JsonException or OllamaException)
+        {
+            error = $"Ollama sent a progress line this service cannot read: {ex.Message}";
         }
 
         await WriteAsync(response, Failure(error), cancellationToken);
         return new PullOutcome(error);
     }
 
+    /// <summary>
+    /// A layer's line carries its digest and sizes; the other phases (<c>pulling manifest</c>, <c>verifying sha256
+    /// digest</c>) carry a status only, though OllamaSharp reads their absent sizes as 0.
+    /// </summary>
+    private static PullProgress Progress(PullModelResponse line)
+    {
+        // Ollama's newer registry client reports layer progress without a status.
+        var status = line.Status ?? "pulling";
+        return string.IsNullOrEmpty(line.Digest)
+            ? new PullProgress { Status = status }
+            : new PullProgress { Status = status, Digest = line.Digest, Total = line.Total, Completed = line.Completed };
+    }
+
     private static PullProgress Failure(string error) => new() { Status = PullProgress.ErrorStatus, Error = error };
 
-    private static async IAsyncEnumerable<OllamaPullProgress> Concat(List<OllamaPullProgress> head, IAsyncEnumerator<OllamaPullProgress> rest)
+    private static async IAsyncEnumerable<PullModelResponse> Concat(List<PullModelResponse> head, IAsyncEnumerator<PullModelResponse?> rest)
     {
         foreach (var line in head) yield return line;
-        while (await rest.MoveNextAsync()) yield return rest.Current;
+        while (await rest.MoveNextAsync())
+        {
+            if (rest.Current is { } line) yield return line;
+        }
     }
 
     /// <summary>One object per line, flushed, so a progress bar moves as the download does.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Nexus.Services.Inference.Tests.Catalog;
@@ -15,7 +14,7 @@ public sealed class ModelNamesTests
         await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
         var body = $$"""{"model":"{{requested}}","messages":[{"role":"user","content":"Hi"}],"keep_alive":"5m"}""";
 
-        using var response = await PostAsync(service, "v1/chat/completions", body);
+        using var response = await service.PostJsonAsync("v1/chat/completions", body);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         // Ollama resolves the untagged name itself; rewriting it here would change a body that is forwarded as it came.
@@ -31,13 +30,13 @@ public sealed class ModelNamesTests
         await using var vllm = await FakeUpstream.StartAsync(["qwen2.5"]);
         await using var service = await InferenceHost.StartAsync([new TestUpstream("ollama", ollama.Url, "ollama"), new TestUpstream("vllm", vllm.Url, "openai")]);
 
-        using var bare = await PostAsync(service, "v1/chat/completions", """{"model":"qwen2.5","messages":[{"role":"user","content":"Hi"}]}""");
+        using var bare = await service.PostJsonAsync("v1/chat/completions", """{"model":"qwen2.5","messages":[{"role":"user","content":"Hi"}]}""");
 
         bare.StatusCode.ShouldBe(HttpStatusCode.OK);
         vllm.LastBody!["model"]!.GetValue<string>().ShouldBe("qwen2.5");
         ollama.LastBody.ShouldBeNull();
 
-        using var tagged = await PostAsync(service, "v1/chat/completions", """{"model":"qwen2.5:latest","messages":[{"role":"user","content":"Hi"}]}""");
+        using var tagged = await service.PostJsonAsync("v1/chat/completions", """{"model":"qwen2.5:latest","messages":[{"role":"user","content":"Hi"}]}""");
 
         tagged.StatusCode.ShouldBe(HttpStatusCode.OK);
         ollama.LastBody!["model"]!.GetValue<string>().ShouldBe("qwen2.5:latest");
@@ -52,7 +51,7 @@ public sealed class ModelNamesTests
         await using var upstream = await FakeUpstream.StartAsync();
         await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
 
-        using var response = await PostAsync(service, path, body);
+        using var response = await service.PostJsonAsync(path, body);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
@@ -61,7 +60,4 @@ public sealed class ModelNamesTests
         error["code"]!.GetValue<string>().ShouldBe("model_not_found");
         upstream.LastBody.ShouldBeNull();
     }
-
-    private static Task<HttpResponseMessage> PostAsync(InferenceHost service, string path, string body) =>
-        service.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 }

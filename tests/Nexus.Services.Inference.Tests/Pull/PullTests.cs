@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Nexus.Contract;
 
@@ -15,7 +14,7 @@ public sealed class PullTests
         await using var upstream = await FakeUpstream.StartAsync();
         await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
         // Listing first fills the catalog cache, which a pull must refresh rather than wait out.
-        var before = await ModelIdsAsync(service);
+        var before = await service.ModelIdsAsync();
 
         using var response = await PullAsync(service, $$"""{"model":"{{FakeUpstream.PullableModel}}"}""");
         var lines = await ReadLinesAsync(response);
@@ -28,8 +27,11 @@ public sealed class PullTests
         lines.Select(l => l["status"]!.GetValue<string>()).ShouldContain("verifying sha256 digest");
         lines[^1]["status"]!.GetValue<string>().ShouldBe("success");
         lines[^1]["model"]!.GetValue<string>().ShouldBe(FakeUpstream.PullableModel);
+        upstream.LastPullBody!["model"]!.GetValue<string>().ShouldBe(FakeUpstream.PullableModel);
+        upstream.LastPullBody!["stream"]!.GetValue<bool>().ShouldBeTrue();
+        upstream.LastOllamaAuthorization.ShouldBe("Bearer upstream-key");
         before.ShouldNotContain(FakeUpstream.PullableModel);
-        (await ModelIdsAsync(service)).ShouldContain(FakeUpstream.PullableModel);
+        (await service.ModelIdsAsync()).ShouldContain(FakeUpstream.PullableModel);
         var descriptor = JsonNode.Parse(await service.Http.GetStringAsync("v1/metadata"))!;
         var pulled = descriptor["models"]!.AsArray().Single(m => m!["id"]!.GetValue<string>() == FakeUpstream.PullableModel)!;
         pulled["contextLength"]!.GetValue<int>().ShouldBe(131072);
@@ -46,7 +48,7 @@ public sealed class PullTests
 
         lines[^1]["status"]!.GetValue<string>().ShouldBe("success");
         lines[^1]["model"]!.GetValue<string>().ShouldBe("tinyllama:latest");
-        (await ModelIdsAsync(service)).ShouldContain("tinyllama:latest");
+        (await service.ModelIdsAsync()).ShouldContain("tinyllama:latest");
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed class PullTests
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         problem["detail"]!.GetValue<string>().ShouldContain("no-such-model:7b");
         problem["detail"]!.GetValue<string>().ShouldContain("file does not exist");
-        (await ModelIdsAsync(service)).ShouldNotContain("no-such-model:7b");
+        (await service.ModelIdsAsync()).ShouldNotContain("no-such-model:7b");
     }
 
     [Fact]
@@ -78,7 +80,7 @@ public sealed class PullTests
         lines.ShouldContain(l => l["completed"] != null && l["completed"]!.GetValue<long>() == 400);
         lines[^1]["status"]!.GetValue<string>().ShouldBe("error");
         lines[^1]["error"]!.GetValue<string>().ShouldContain("max retries exceeded");
-        (await ModelIdsAsync(service)).ShouldNotContain(FakeUpstream.FlakyModel + ":latest");
+        (await service.ModelIdsAsync()).ShouldNotContain(FakeUpstream.FlakyModel + ":latest");
     }
 
     [Theory]
@@ -98,6 +100,19 @@ public sealed class PullTests
 
         ((int)response.StatusCode).ShouldBe(400, why);
         (problem["detail"] ?? problem["title"])!.GetValue<string>().ShouldNotBeNullOrWhiteSpace(why);
+    }
+
+    [Fact]
+    public async Task Pull_OllamaRefusesTheName_Answers400WithItsReason()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
+
+        using var response = await PullAsync(service, $$"""{"model":"{{FakeUpstream.RefusedModel}}"}""");
+        var problem = await ProblemAsync(response);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        problem["detail"]!.GetValue<string>().ShouldContain("invalid model name");
     }
 
     [Fact]
@@ -140,11 +155,24 @@ public sealed class PullTests
     }
 
     [Fact]
+    public async Task Pull_OllamaSendsNoHeadersInTime_Answers504Problem()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama", upstreamTimeout: TimeSpan.FromSeconds(2));
+
+        using var response = await PullAsync(service, $$"""{"model":"{{FakeUpstream.SilentModel}}"}""");
+        var problem = await ProblemAsync(response);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.GatewayTimeout);
+        problem["detail"]!.GetValue<string>().ShouldContain("did not answer within 2 s");
+    }
+
+    [Fact]
     public async Task Pull_CallerDisconnects_OllamaCallIsCancelled()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var service = await InferenceHost.StartAsync(upstream.Url, kind: "ollama");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/models/pull") { Content = Json($$"""{"model":"{{FakeUpstream.EndlessModel}}"}""") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/models/pull") { Content = InferenceHost.Json($$"""{"model":"{{FakeUpstream.EndlessModel}}"}""") };
 
         using (var response = await service.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Phase))
         {
@@ -176,9 +204,7 @@ public sealed class PullTests
         new JsonSchemaValidator(pull["inputSchema"]!).Validate(example).ShouldBeEmpty();
     }
 
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
-
-    private static Task<HttpResponseMessage> PullAsync(InferenceHost service, string body) => service.Http.PostAsync("v1/models/pull", Json(body)).WaitAsync(Phase);
+    private static Task<HttpResponseMessage> PullAsync(InferenceHost service, string body) => service.PostJsonAsync("v1/models/pull", body).WaitAsync(Phase);
 
     private static async Task<List<JsonNode>> ReadLinesAsync(HttpResponseMessage response)
     {
@@ -191,7 +217,4 @@ public sealed class PullTests
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         return (await response.Content.ReadFromJsonAsync<JsonNode>().WaitAsync(Phase))!;
     }
-
-    private static async Task<List<string>> ModelIdsAsync(InferenceHost service) =>
-        JsonNode.Parse(await service.Http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
 }
