@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -73,6 +74,22 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         Skip.If(addresses.Length == 0, "this machine's name does not resolve");
 
         var problem = await RegisterAsync(_gateway, $"http://{name}:{_gateway.Port}", HttpStatusCode.BadRequest);
+
+        problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("own address");
+    }
+
+    [Fact]
+    public async Task Register_AtAnyNameResolvingToOneOfThisMachinesAddresses_Returns400()
+    {
+        var own = NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a)) ?? IPAddress.Loopback;
+        var dns = new FakeHostResolver();
+        dns.Set("another-name-of-this-machine.test", own.ToString());
+        await using var gateway = await RegistryGateway.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IHostResolver>(dns)));
+
+        var problem = await RegisterAsync(gateway, $"http://another-name-of-this-machine.test:{gateway.Port}", HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("own address");
     }
