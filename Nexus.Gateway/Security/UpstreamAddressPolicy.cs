@@ -95,6 +95,7 @@ internal sealed class UpstreamAddressPolicy(
                 : new([], null, Unresolvable: true);
         }
 
+        var listening = ListeningPorts();
         foreach (var address in addresses.Select(AddressClass.Normalize))
         {
             if (instance && AddressClass.Forbidden(address) is { } why) return new(addresses, $"'{host}' resolves to {address}, {why}; such addresses are never allowed.");
@@ -104,7 +105,7 @@ internal sealed class UpstreamAddressPolicy(
             }
 
             var local = AddressClass.IsThisMachine(address);
-            if (local && ListeningPorts().Contains(port)) return new(addresses, $"'{host}:{port}' reaches {address}:{port}, this gateway's own address (a port it listens on); an upstream cannot be the gateway itself.");
+            if (local && listening.Contains(port)) return new(addresses, $"'{host}:{port}' reaches {address}:{port}, this gateway's own address (a port it listens on); an upstream cannot be the gateway itself.");
             if (await IsAdvertisedAsync(address, port, cancellationToken)) return new(addresses, $"'{host}:{port}' is this gateway's own address (Nexus:AdvertisedUrl); an upstream cannot be the gateway itself.");
             if (await DependencyAtAsync(address, local, port, cancellationToken) is { } dependency)
             {
