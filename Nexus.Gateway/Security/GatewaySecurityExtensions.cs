@@ -11,6 +11,7 @@ public static class GatewaySecurityExtensions
     public static IServiceCollection AddGatewaySecurity(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ImplementationType == typeof(FailedAuthOptionsValidator))) return services;
         services.AddOptions<FailedAuthOptions>().BindConfiguration(FailedAuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailedAuthOptions>, FailedAuthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
