@@ -98,13 +98,13 @@ internal sealed class UpstreamAddressPolicy(
         var listening = ListeningPorts();
         foreach (var address in addresses.Select(AddressClass.Normalize))
         {
-            if (instance && AddressClass.Forbidden(address) is { } why) return new(addresses, $"'{host}' resolves to {address}, {why}; such addresses are never allowed.");
+            var local = AddressClass.IsThisMachine(address);
+            if (instance && AddressClass.Forbidden(address, local) is { } why) return new(addresses, $"'{host}' resolves to {address}, {why}; such addresses are never allowed.");
             if (instance && _allowed.Length > 0 && !_allowed.Any(n => n.Contains(address)))
             {
                 return new(addresses, $"'{host}' resolves to {address}, outside Nexus:Registry:AllowedNetworks ({string.Join(", ", _allowed)}).");
             }
 
-            var local = AddressClass.IsThisMachine(address);
             if (local && listening.Contains(port)) return new(addresses, $"'{host}:{port}' reaches {address}:{port}, this gateway's own address (a port it listens on); an upstream cannot be the gateway itself.");
             if (await IsAdvertisedAsync(address, port, cancellationToken)) return new(addresses, $"'{host}:{port}' is this gateway's own address (Nexus:AdvertisedUrl); an upstream cannot be the gateway itself.");
             if (await DependencyAtAsync(address, local, port, cancellationToken) is { } dependency)

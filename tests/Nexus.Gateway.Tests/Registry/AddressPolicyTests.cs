@@ -34,15 +34,16 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("http://169.254.169.254", "link-local")]
+    [InlineData("http://169.254.169.254", "metadata")]
     [InlineData("http://169.254.10.1:8080", "link-local")]
-    [InlineData("http://[::ffff:169.254.169.254]", "link-local")]
+    [InlineData("http://[::ffff:169.254.169.254]", "metadata")]
     [InlineData("http://[fe80::1]:8080", "link-local")]
     [InlineData("http://[fd00:ec2::254]", "metadata")]
+    [InlineData("http://169.254.170.2/v2/credentials", "metadata")]
     [InlineData("http://100.100.100.200", "metadata")]
     [InlineData("http://metadata.google.internal", "metadata")]
     [InlineData("http://metadata.google.internal.:80/computeMetadata/v1", "metadata")]
-    [InlineData("http://[64:ff9b::a9fe:a9fe]", "link-local")]
+    [InlineData("http://[64:ff9b::a9fe:a9fe]", "metadata")]
     public async Task Register_AtLinkLocalOrMetadataAddress_Returns400(string baseUrl, string reason)
     {
         var problem = await RegisterAsync(_gateway, baseUrl, HttpStatusCode.BadRequest);
@@ -92,6 +93,17 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         var problem = await RegisterAsync(gateway, $"http://another-name-of-this-machine.test:{gateway.Port}", HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("own address");
+    }
+
+    /// <summary>What ServiceDefaults advertises for a service bound to 0.0.0.0; the name may resolve to the machine's own link-local addresses too.</summary>
+    [SkippableFact]
+    public async Task Register_AtThisMachinesHostNameOnAnotherPort_IsAccepted()
+    {
+        var name = Dns.GetHostName();
+        var addresses = await Dns.GetHostAddressesAsync(name);
+        Skip.If(addresses.Length == 0, "this machine's name does not resolve");
+
+        await RegisterAsync(_gateway, $"http://{name}:{_instance.BaseAddress.Port}", HttpStatusCode.Created);
     }
 
     [Fact]
@@ -190,7 +202,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         var renewal = await Should.ThrowAsync<RegistrationException>(() => client.RenewAsync(
             gateway.BaseAddress, registration, new RenewLeaseRequest { Version = descriptor.Version, DescriptorHash = DescriptorProvider.Hash(descriptor) }, CancellationToken.None));
         renewal.Status.ShouldBe(HttpStatusCode.BadRequest);
-        renewal.Message.ShouldContain("link-local");
+        renewal.Message.ShouldContain("metadata");
         gateway.Registry.Find(registration.InstanceId).ShouldBeNull();
     }
 
