@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nexus.Gateway.Routing.Static;
+using Nexus.Gateway.Security;
 using Nexus.Gateway.Storage;
 
 namespace Nexus.Gateway.Apis;
@@ -34,12 +35,13 @@ internal static class RoutesAdminApi
 
     private static async Task<Results<Ok<RouteInfo>, ValidationProblem, ProblemHttpResult>> PutRouteAsync(
         string kind, string name, PutRouteRequest request, IGatewayStore store, StoredRouteRefresher refresher, TimeProvider time,
-        CancellationToken cancellationToken)
+        UpstreamAddressPolicy addresses, CancellationToken cancellationToken)
     {
         if (RouteKinds.FromPathSegment(kind) is not { } routeKind) return UnknownKind(kind);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (StaticUpstreamRules.NameProblems(name, "The route's name").ToArray() is [_, ..] nameProblems) errors["name"] = nameProblems;
         if (StaticUpstreamRules.UpstreamProblems(request.Upstreams, "upstreams").ToArray() is [_, ..] upstreamProblems) errors["upstreams"] = upstreamProblems;
+        else if (await SelfProblemsAsync(request.Upstreams!, addresses, cancellationToken) is [_, ..] selfProblems) errors["upstreams"] = selfProblems;
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid route");
 
         var upstreams = request.Upstreams!.Select(u => new StaticUpstream
@@ -67,6 +69,18 @@ internal static class RoutesAdminApi
         return routes.Current.Of(routeKind).TryGetValue(name, out var route) && route.Source == RouteSource.Configuration
             ? TypedResults.Problem($"The route '{name}' is defined in configuration (Nexus:Gateway:Routes); remove it there.", statusCode: StatusCodes.Status409Conflict)
             : NotFound(kind, name);
+    }
+
+    /// <summary>A static upstream must not be the gateway itself or one of its stores (checked on resolved addresses).</summary>
+    private static async Task<string[]> SelfProblemsAsync(IReadOnlyList<StaticUpstream?> upstreams, UpstreamAddressPolicy addresses, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < upstreams.Count; i++)
+        {
+            if (await addresses.StaticProblemAsync(new Uri(upstreams[i]!.Url), cancellationToken) is { } problem) problems.Add($"upstreams:{i}:Url: {problem}");
+        }
+
+        return [.. problems];
     }
 
     private static ProblemHttpResult UnknownKind(string kind) =>

@@ -1,7 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
+using Nexus.Gateway.Security;
 
 namespace Nexus.Gateway.Registry;
 
@@ -13,7 +12,7 @@ internal sealed class DescriptorFetcher(IHttpClientFactory clients, Registration
     /// <summary>The descriptor, or why it could not be had.</summary>
     public async Task<(NexusServiceDescriptor? Descriptor, string? Error)> FetchAsync(InstanceRecord record, CancellationToken cancellationToken)
     {
-        var url = new Uri(new Uri(record.BaseUrl.TrimEnd('/') + "/"), ContractPaths.Metadata.TrimStart('/'));
+        var url = RelativeEndpoint.Resolve(new Uri(record.BaseUrl), ContractPaths.Metadata);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Health.ProbeTimeout);
         try
@@ -25,15 +24,13 @@ internal sealed class DescriptorFetcher(IHttpClientFactory clients, Registration
             var body = await BoundedBody.ReadAsync(await response.Content.ReadAsStreamAsync(timeout.Token), options.Value.MaxDescriptorBytes, timeout.Token);
             if (body is null) return (null, $"{url} is larger than {options.Value.MaxDescriptorBytes} bytes");
 
-            var node = JsonNode.Parse(body);
-            if (node is null) return (null, $"{url} returned no descriptor");
-            var (descriptor, errors) = validator.ValidateDescriptor(node);
-            if (descriptor is null) return (null, $"{url} returned an invalid descriptor: {string.Join("; ", errors)}");
+            var (descriptor, errors) = validator.ParseDescriptor(body);
+            if (descriptor is null) return (null, $"{url} returned an invalid descriptor: {string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))}");
             return string.Equals(descriptor.InstanceId, record.InstanceId, StringComparison.Ordinal)
                 ? (descriptor, null)
                 : (null, $"{url} now describes instance '{descriptor.InstanceId}', not '{record.InstanceId}'");
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return (null, $"{url}: {ex.Message}");
         }

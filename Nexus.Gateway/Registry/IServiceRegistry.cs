@@ -20,6 +20,15 @@ public interface IServiceRegistry
     /// <summary>Ready instances whose model catalog lists <paramref name="modelId"/> as ready.</summary>
     IReadOnlyList<RegisteredInstance> ReadyForModel(string modelId);
 
+    /// <summary>
+    /// Whether the service exists for routing: it has an instance in any state, or had one within
+    /// <c>Nexus:Registry:GoneServiceGrace</c>. Without a ready instance such a service is a 503, not a 404.
+    /// </summary>
+    bool IsKnownService(string serviceName) => Snapshot().Any(i => string.Equals(i.ServiceName, serviceName, StringComparison.Ordinal));
+
+    /// <summary>The same as <see cref="IsKnownService"/>, for a model of some instance's catalog.</summary>
+    bool IsKnownModel(string modelId) => Snapshot().Any(i => i.Descriptor.Models?.Any(m => string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true);
+
     /// <summary>Passive health: a proxied request to the instance failed (connection error, 5xx, timeout).</summary>
     void ReportFailure(string instanceId);
 

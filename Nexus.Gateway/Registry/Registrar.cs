@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Gateway.Registry.Backends;
+using Nexus.Gateway.Security;
 using Nexus.ServiceDefaults.Metadata;
 
 namespace Nexus.Gateway.Registry;
@@ -11,6 +12,9 @@ internal enum InstanceAccess
     Done,
     NotFound,
     WrongSecret,
+
+    /// <summary>The base URL now resolves where the address policy forbids; the registration was removed.</summary>
+    Refused,
 }
 
 /// <summary>
@@ -21,6 +25,7 @@ internal sealed partial class Registrar(
     IRegistryBackend backend,
     ServiceRegistry registry,
     DescriptorFetcher fetcher,
+    UpstreamAddressPolicy addresses,
     IOptions<RegistryOptions> options,
     TimeProvider time,
     ILogger<Registrar> logger)
@@ -47,11 +52,22 @@ internal sealed partial class Registrar(
         return new RegisterInstanceResponse { InstanceId = record.InstanceId, InstanceSecret = secret, LeaseSeconds = leaseSeconds };
     }
 
-    public async Task<(InstanceAccess Access, RenewLeaseResponse? Response)> RenewAsync(string instanceId, string secret, RenewLeaseRequest request, CancellationToken cancellationToken)
+    public async Task<(InstanceAccess Access, RenewLeaseResponse? Response, string? Refusal)> RenewAsync(string instanceId, string secret, RenewLeaseRequest request, CancellationToken cancellationToken)
     {
-        if (registry.FindRecord(instanceId) is not (var record, var leaseId)) return (InstanceAccess.NotFound, null);
-        if (!InstanceSecrets.Matches(secret, record.SecretHash)) return (InstanceAccess.WrongSecret, null);
-        if (!await backend.RenewAsync(record, leaseId, cancellationToken)) return (InstanceAccess.NotFound, null);
+        if (registry.FindRecord(instanceId) is not (var record, var leaseId)) return (InstanceAccess.NotFound, null, null);
+        if (!InstanceSecrets.Matches(secret, record.SecretHash)) return (InstanceAccess.WrongSecret, null, null);
+
+        // A name checked at registration may resolve elsewhere now. A name that does not resolve at the moment keeps
+        // its lease (a resolver hiccup must not drop a fleet); connections are checked again as they open anyway.
+        var check = await addresses.CheckInstanceAsync(new Uri(record.BaseUrl), cancellationToken);
+        if (!check.Allowed && !check.Unresolvable)
+        {
+            LogRefused(logger, instanceId, check.Problem!);
+            await backend.DeleteAsync(instanceId, leaseId, cancellationToken);
+            return (InstanceAccess.Refused, null, check.Problem);
+        }
+
+        if (!await backend.RenewAsync(record, leaseId, cancellationToken)) return (InstanceAccess.NotFound, null, null);
 
         if (!string.Equals(request.DescriptorHash, record.DescriptorHash, StringComparison.Ordinal)
             || !string.Equals(request.Version, record.Descriptor.Version, StringComparison.Ordinal))
@@ -60,7 +76,7 @@ internal sealed partial class Registrar(
         }
 
         var state = registry.Find(instanceId)?.State ?? InstanceState.Registering;
-        return (InstanceAccess.Done, new RenewLeaseResponse { LeaseSeconds = record.LeaseSeconds, State = state.ToString().ToLowerInvariant() });
+        return (InstanceAccess.Done, new RenewLeaseResponse { LeaseSeconds = record.LeaseSeconds, State = state.ToString().ToLowerInvariant() }, null);
     }
 
     public async Task<InstanceAccess> DeregisterAsync(string instanceId, string secret, CancellationToken cancellationToken)
@@ -85,6 +101,9 @@ internal sealed partial class Registrar(
         await backend.UpdateAsync(updated, leaseId, cancellationToken);
         LogRefetched(logger, record.InstanceId, record.Descriptor.Version, descriptor.Version);
     }
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Removed {InstanceId} at its renewal: its base URL is no longer allowed: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string instanceId, string reason);
 
     [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Refetched the descriptor of {InstanceId} (version {OldVersion} -> {NewVersion}).")]
     private static partial void LogRefetched(ILogger logger, string instanceId, string oldVersion, string newVersion);

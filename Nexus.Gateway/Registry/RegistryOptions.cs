@@ -14,6 +14,18 @@ public sealed class RegistryOptions
     /// <summary>Largest registration body (descriptor included) accepted, in bytes.</summary>
     public int MaxDescriptorBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// When set, the only networks (CIDRs such as <c>10.0.0.0/8</c>, <c>fd00::/8</c>) a registered base URL may resolve
+    /// into. Link-local and metadata addresses and the gateway itself are refused whatever this says.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>
+    /// How long a service whose last instance left (lease expired, deregistered) stays known: its requests get 503
+    /// (no ready instance) rather than 404 (no such service) meanwhile, as for a restart or a crash.
+    /// </summary>
+    public TimeSpan GoneServiceGrace { get; set; } = TimeSpan.FromMinutes(10);
+
     public RegistryHealthOptions Health { get; set; } = new();
 
     public EtcdOptions Etcd { get; set; } = new();

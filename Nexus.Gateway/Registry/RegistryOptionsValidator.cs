@@ -11,6 +11,15 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         if (options.Token is { Length: < 16 }) errors.Add("Nexus:Registry:Token must be at least 16 characters (or unset, to generate one).");
         if (options.LeaseSeconds is < 2 or > 3600) errors.Add($"Nexus:Registry:LeaseSeconds {options.LeaseSeconds} must be between 2 and 3600.");
         if (options.MaxDescriptorBytes is < 1024 or > 64 * 1024 * 1024) errors.Add($"Nexus:Registry:MaxDescriptorBytes {options.MaxDescriptorBytes} must be between 1 KiB and 64 MiB.");
+        for (var i = 0; i < options.AllowedNetworks.Count; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(options.AllowedNetworks[i], out _))
+            {
+                errors.Add($"Nexus:Registry:AllowedNetworks:{i} '{options.AllowedNetworks[i]}' is not a network in CIDR notation, such as 10.0.0.0/8 or fd00::/8.");
+            }
+        }
+
+        if (options.GoneServiceGrace < TimeSpan.Zero || options.GoneServiceGrace > TimeSpan.FromDays(7)) errors.Add("Nexus:Registry:GoneServiceGrace must be between 0 and 7 days.");
 
         var health = options.Health;
         if (health.ProbeInterval < TimeSpan.FromMilliseconds(50)) errors.Add("Nexus:Registry:Health:ProbeInterval must be at least 50 ms.");

@@ -25,12 +25,17 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<ServiceRegistry>();
         services.TryAddSingleton<IServiceRegistry>(sp => sp.GetRequiredService<ServiceRegistry>());
         services.TryAddSingleton<RegistrationToken>();
-        services.TryAddSingleton<SelfAddresses>();
+        services.AddGatewaySecurity();
         services.TryAddSingleton<RegistrationValidator>();
         services.TryAddSingleton<DescriptorFetcher>();
         services.TryAddSingleton<Registrar>();
         // Instances are probed at the address they registered; following a redirect elsewhere would probe something else.
-        services.AddHttpClient(DescriptorFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        // Every connection is checked against the address policy as it opens (DNS rebinding).
+        services.AddHttpClient(DescriptorFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = sp.GetRequiredService<Nexus.Gateway.Security.UpstreamAddressPolicy>().ConnectAsync,
+        });
 
         if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 })
         {

@@ -21,6 +21,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly List<Channel<RegistryChange>> _watchers = [];
     private readonly RegistryHealthOptions _health = options.Value.Health;
+    private readonly GoneServices _gone = new(options.Value.GoneServiceGrace, time);
     private IReadOnlyList<RegisteredInstance> _snapshot = [];
     private long _revision;
 
@@ -34,6 +35,12 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
 
     public IReadOnlyList<RegisteredInstance> ReadyForModel(string modelId) =>
         [.. Snapshot().Where(i => i.State == InstanceState.Ready && i.Descriptor.Models?.Any(m => m.Ready && string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true)];
+
+    public bool IsKnownService(string serviceName) =>
+        Snapshot().Any(i => string.Equals(i.ServiceName, serviceName, StringComparison.Ordinal)) || _gone.HasService(serviceName);
+
+    public bool IsKnownModel(string modelId) =>
+        Snapshot().Any(i => i.Descriptor.Models?.Any(m => string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true) || _gone.HasModel(modelId);
 
     public void ReportFailure(string instanceId)
     {
@@ -138,6 +145,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         {
             if (!_entries.Remove(instanceId, out var entry)) return false;
             LogRemoved(logger, instanceId, reason);
+            _gone.Remember(entry.Record.Descriptor);
             var gone = entry.Instance with { State = InstanceState.Gone, StateReason = reason };
             PublishRemoved(gone);
             return true;

@@ -41,8 +41,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
         Static().Models.TryGetValue(model, out var configured);
         var found = Combine(registry.ReadyForModel(model), model, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
-        var known = registry.Snapshot().Any(i => i.Descriptor.Models?.Any(m => m.Id == model) == true);
-        return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
+        return (registry.IsKnownModel(model) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForService(string service)
@@ -50,8 +49,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
         Static().Services.TryGetValue(service, out var configured);
         var found = Combine(registry.ReadyForService(service), null, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
-        var known = registry.Snapshot().Any(i => i.ServiceName == service);
-        return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
+        return (registry.IsKnownService(service) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
     // A static route alone, the common case without a registry, is answered with its prebuilt array.

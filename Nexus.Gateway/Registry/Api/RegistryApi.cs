@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Gateway.Registry.Etcd;
+using Nexus.Gateway.Security;
 
 namespace Nexus.Gateway.Registry.Api;
 
@@ -13,6 +14,7 @@ internal sealed record RegistryServices(
     Registrar Registrar,
     RegistrationToken Token,
     RegistrationValidator Validator,
+    FailedAuthThrottle Throttle,
     IOptions<RegistryOptions> Options,
     ILogger<RegistrationToken> Logger);
 
@@ -44,8 +46,12 @@ public static partial class RegistryApi
     internal static async Task<Results<Created<RegisterInstanceResponse>, ValidationProblem, ProblemHttpResult>> Register(
         HttpContext context, [AsParameters] RegistryServices services, CancellationToken cancellationToken)
     {
+        // Checked before the token, so that while an address is blocked a right guess looks like a wrong one.
+        var client = context.Connection.RemoteIpAddress;
+        if (services.Throttle.RetryAfter(FailedAuthScopes.Registration, client) is { } wait) return TooManyFailures(context, wait);
         if (!services.Token.Accepts(InstanceSecrets.Bearer(context.Request.Headers.Authorization)))
         {
+            services.Throttle.RecordFailure(FailedAuthScopes.Registration, client);
             return Unauthorized(context, "A valid registration token is required (Authorization: Bearer <token>).");
         }
 
@@ -56,7 +62,7 @@ public static partial class RegistryApi
             return TypedResults.Problem($"The registration is larger than the registry accepts (at most {limit} bytes).", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Registration too large");
         }
 
-        var (request, errors) = services.Validator.Validate(body);
+        var (request, errors) = await services.Validator.ValidateAsync(body, cancellationToken);
         if (request is null) return TypedResults.ValidationProblem(errors, title: "Invalid registration");
 
         try
@@ -95,11 +101,13 @@ public static partial class RegistryApi
 
         try
         {
-            var (access, response) = await services.Registrar.RenewAsync(instanceId, secret, request, cancellationToken);
+            var (access, response, refusal) = await services.Registrar.RenewAsync(instanceId, secret, request, cancellationToken);
             return access switch
             {
                 InstanceAccess.Done => TypedResults.Ok(response),
                 InstanceAccess.WrongSecret => Forbidden(instanceId),
+                InstanceAccess.Refused => TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["baseUrl"] = [$"{refusal} The registration was removed."] }, title: "Base URL no longer allowed"),
                 _ => NotFound(instanceId),
             };
         }
@@ -180,6 +188,14 @@ public static partial class RegistryApi
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+    }
+
+    private static ProblemHttpResult TooManyFailures(HttpContext context, TimeSpan wait)
+    {
+        var seconds = FailedAuthThrottle.RetryAfterHeader(wait);
+        context.Response.Headers.RetryAfter = seconds;
+        return TypedResults.Problem(
+            $"Too many failed registration attempts from this address; retry after {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed attempts");
     }
 
     private static ProblemHttpResult Forbidden(string instanceId) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nexus.Gateway.Security;
 
 namespace Nexus.Gateway.Registry.Health;
 
@@ -54,7 +55,7 @@ internal sealed partial class HealthProber(
             {
                 if (change.Kind != RegistryChangeKind.Added) continue;
                 var instance = change.Instance;
-                var target = new Uri(new Uri(instance.BaseUrl.ToString().TrimEnd('/') + "/"), instance.Descriptor.Endpoints.Health.TrimStart('/'));
+                var target = RelativeEndpoint.Resolve(instance.BaseUrl, instance.Descriptor.Endpoints.Health);
                 await ProbeAsync(instance.InstanceId, target, cancellationToken);
             }
         }

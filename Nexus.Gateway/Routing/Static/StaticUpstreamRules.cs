@@ -1,3 +1,5 @@
+using Nexus.Gateway.Security;
+
 namespace Nexus.Gateway.Routing.Static;
 
 /// <summary>What makes a static route sound, checked alike for configuration at start and for the admin API.</summary>
@@ -33,14 +35,11 @@ internal static class StaticUpstreamRules
                 continue;
             }
 
-            if (!IsHttpUrl(upstream.Url)) yield return $"{where}:{i}:Url must be an absolute http(s) URL, not '{upstream.Url}'.";
+            if (UpstreamAddressPolicy.UrlProblem(upstream.Url, out _) is { } problem) yield return $"{where}:{i}:Url: {problem}";
             if (!RouteSelector.AreValidLabels(upstream.Labels))
             {
                 yield return $"{where}:{i}:Labels keys and values must be non-empty and contain no ',', ';' or '='.";
             }
         }
     }
-
-    private static bool IsHttpUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -1,6 +1,6 @@
 using Nexus.Gateway.Registry;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
+using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

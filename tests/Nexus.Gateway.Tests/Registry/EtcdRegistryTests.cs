@@ -1,10 +1,10 @@
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Registry.Api;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
+using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

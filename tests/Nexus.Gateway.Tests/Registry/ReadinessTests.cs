@@ -1,8 +1,8 @@
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Registration;
+using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

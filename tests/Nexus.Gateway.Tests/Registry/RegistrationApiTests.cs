@@ -125,11 +125,16 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [Theory]
     [InlineData("{not json")]
     [InlineData("{\"version\":\"1.0.0\"}")]
+    [InlineData("{\"version\":\"\\ud800\",\"descriptorHash\":\"x\"}")]
+    [InlineData("{\"version\":\"\u00ff\",\"descriptorHash\":\"x\"}")]
     public async Task Renew_WithMalformedBody_Returns400AndKeepsTheRegistration(string body)
     {
         var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+        // Latin-1, so that U+00FF goes out as the byte 0xFF, which no UTF-8 text contains.
+        var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+        content.Headers.ContentType = new("application/json");
 
-        using var request = RegistryGateway.Request(HttpMethod.Put, ContractPaths.RegistryLease(registration.InstanceId), registration.InstanceSecret, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var request = RegistryGateway.Request(HttpMethod.Put, ContractPaths.RegistryLease(registration.InstanceId), registration.InstanceSecret, content);
         using var response = await _gateway.Client.SendAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

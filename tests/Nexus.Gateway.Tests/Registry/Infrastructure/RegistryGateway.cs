@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Nexus.Gateway.Registry;
+using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry.Infrastructure;
 
@@ -22,10 +21,10 @@ internal sealed class RegistryGateway : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceRegistry Registry => App.Services.GetRequiredService<IServiceRegistry>();
 
-    public static async Task<RegistryGateway> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the registry; <paramref name="services"/> may replace what the registry adds with TryAdd (the clock, the resolver).</summary>
+    public static async Task<RegistryGateway> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Gateway", EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
         builder.Logging.ClearProviders();
         var configuration = new Dictionary<string, string?>
         {
@@ -38,6 +37,7 @@ internal sealed class RegistryGateway : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
+        services?.Invoke(builder.Services);
 
         builder.AddServiceDefaults();
         builder.AddNexusRegistry();
@@ -45,11 +45,11 @@ internal sealed class RegistryGateway : IAsyncDisposable
         app.MapDefaultEndpoints();
         app.MapRegistryApi();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await app.StartAsync(timeout.Token);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RegistryGateway(app, new Uri(address + "/"));
+        return new RegistryGateway(app, await TestWebHost.StartAsync(app));
     }
+
+    /// <summary>The port the gateway listens on.</summary>
+    public int Port => BaseAddress.Port;
 
     /// <summary>A request with <c>Authorization: Bearer</c>.</summary>
     public static HttpRequestMessage Request(HttpMethod method, string path, string? bearer, HttpContent? content = null)
@@ -62,8 +62,6 @@ internal sealed class RegistryGateway : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await App.StopAsync(timeout.Token);
-        await App.DisposeAsync();
+        await TestWebHost.StopAsync(App);
     }
 }
