@@ -1,5 +1,6 @@
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
+using Nexus.Testing;
 
 namespace Nexus.ServiceDefaults.Tests;
 
@@ -52,7 +53,7 @@ public sealed class RegistrationTests
         await using var service = await TestService.StartAsync(Settings(registry));
 
         await registry.Server.WaitForAsync(r => r.Method == "PUT", Wait);
-        await WaitUntil(() => registry.Server.Requests.Count(r => r.Method == "POST") >= 2);
+        await Eventually.TrueAsync(() => registry.Server.Requests.Count(r => r.Method == "POST") >= 2, "a second registration", Wait);
     }
 
     [Fact]
@@ -83,12 +84,6 @@ public sealed class RegistrationTests
         ["Nexus:Registry:Token"] = "registration-secret",
         ["Nexus:Registry:MaxRetryDelay"] = "00:00:01",
     };
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition()) await Task.Delay(50, timeout.Token);
-    }
 
     /// <summary>A registry that answers the wire format: optionally failing at first, or forgetting instances.</summary>
     private sealed class FakeRegistry : IAsyncDisposable
