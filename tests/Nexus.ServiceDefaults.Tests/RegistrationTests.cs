@@ -70,6 +70,20 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task Registration_RegistryUrlByServiceName_ResolvesThroughServiceDiscovery()
+    {
+        await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30);
+        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["Nexus:Registry:Url"] = "http://gateway",
+            ["services:gateway:http:0"] = registry.Server.BaseAddress.ToString(),
+            ["Nexus:Registry:Token"] = "registration-secret",
+        });
+
+        await registry.Registered.Task.WaitAsync(Wait);
+    }
+
+    [Fact]
     public async Task Registration_NoRegistryConfigured_ServesWithoutRegistering()
     {
         await using var service = await TestService.StartAsync();
