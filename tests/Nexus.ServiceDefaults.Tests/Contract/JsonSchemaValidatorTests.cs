@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Nexus.Contract;
 
-namespace Nexus.ServiceDefaults.Tests;
+namespace Nexus.ServiceDefaults.Tests.Contract;
 
 public sealed class JsonSchemaValidatorTests
 {
