@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults;
 using Nexus.ServiceDefaults.Correlation;
+using Nexus.ServiceDefaults.Docs;
 using Nexus.ServiceDefaults.Errors;
 using Nexus.ServiceDefaults.Health;
-using Nexus.ServiceDefaults.Docs;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
 using Nexus.ServiceDefaults.Runtime;
@@ -47,6 +47,7 @@ public static class NexusServiceDefaultsExtensions
         services.AddSingleton<IHttpContextFactory>(sp => new CorrelatingHttpContextFactory(new DefaultHttpContextFactory(sp)));
 
         services.TryAddSingleton<DescriptorProvider>();
+        // A service's own named clients opt in with .AddServiceDiscovery(); the registration client does.
         services.AddServiceDiscovery();
         services.AddRegistrationClient();
         services.AddHostedService<RegistrationService>();

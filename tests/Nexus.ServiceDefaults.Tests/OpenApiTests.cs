@@ -16,6 +16,8 @@ public sealed class OpenApiTests
         document["openapi"]!.GetValue<string>().ShouldStartWith("3.");
         document["paths"]!.AsObject().ContainsKey("/v1/echo").ShouldBeTrue();
         document["paths"]!["/v1/echo"]!["post"]!["summary"]!.GetValue<string>().ShouldBe("Repeats text.");
+        // Infrastructure is not part of the service's API.
+        document["paths"]!.AsObject().Select(p => p.Key).ShouldNotContain(path => path.StartsWith("/docs", StringComparison.Ordinal) || path == "/metrics" || path == "/health");
     }
 
     [Fact]
