@@ -87,9 +87,9 @@ internal static class TelemetryExtensions
         {
             var endpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
             if (string.IsNullOrWhiteSpace(endpoint)) return false;
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute URL.");
+                throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute http or https URL.");
             }
 
             if (configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] is { Length: > 0 } protocol && protocol is not ("grpc" or "http/protobuf"))

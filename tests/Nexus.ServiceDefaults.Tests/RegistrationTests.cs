@@ -47,6 +47,18 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task Registration_OneTransientFailure_IsRetriedAtOnceWithoutAWarning()
+    {
+        await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30, failFirst: 1);
+        await using var service = await TestService.StartAsync(Settings(registry));
+
+        await registry.Registered.Task.WaitAsync(Wait);
+
+        registry.Server.Requests.Count(r => r.Method == "POST").ShouldBe(2);
+        service.Logs.Entries.ShouldNotContain(e => e.Message.Contains("unavailable; retrying", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Registration_RegistryForgetsInstance_RegistersAgain()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 1, forgetOnRenew: true);

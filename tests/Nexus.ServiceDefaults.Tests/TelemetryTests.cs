@@ -79,6 +79,18 @@ public sealed class TelemetryTests
         receiver.Requests.Where(r => r.Path == "/v1/traces").ShouldNotContain(r => Contains(r.Body, Convert.FromHexString(healthTrace.ToHexString())));
     }
 
+    [Theory]
+    [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", "'http/json' is not supported")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317", "is not an absolute http or https URL")]
+    public async Task Otlp_BadSetting_RefusesToStartSayingWhy(string key, string value, string message)
+    {
+        var settings = new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4317", [key] = value };
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => TestService.StartAsync(settings));
+
+        error.Message.ShouldContain(message);
+    }
+
     [SkippableFact]
     public async Task Metrics_Exposition_PassesPromtoolCheck()
     {
