@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,14 @@ internal static class TelemetryExtensions
         "System.Net.Http", "Nexus.*",
     ];
 
+    /// <summary>
+    /// Bucket bounds in seconds for Nexus histograms that give none: the SDK's default bounds (0, 5, 10, ... 10000) suit
+    /// milliseconds, and would put every gateway overhead and most upstream calls in the first bucket. From half a
+    /// millisecond (the gateway's own overhead) to two minutes (a long generation).
+    /// </summary>
+    private static readonly double[] SecondsBuckets =
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120];
+
     /// <summary>Requests that only infrastructure makes, every few seconds: kept out of traces (they would bury the rest).</summary>
     private static readonly string[] InfrastructurePaths = [ContractPaths.Health, ContractPaths.Alive, ContractPaths.Metrics];
 
@@ -54,6 +63,7 @@ internal static class TelemetryExtensions
                 .AddMeter(Meters)
                 .AddMeter(identity.Name)
                 .AddRuntimeInstrumentation()
+                .AddView(instrument => IsOwnSecondsHistogram(instrument, identity.Name) ? new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBuckets } : null)
                 .AddPrometheusExporter());
 
         if (!exporting) return;
@@ -73,6 +83,11 @@ internal static class TelemetryExtensions
         });
         otel.UseOtlpExporter();
     }
+
+    /// <summary>A histogram in seconds from a Nexus meter or the service's own, whose code advised no bucket bounds.</summary>
+    private static bool IsOwnSecondsHistogram(Instrument instrument, string serviceMeter) =>
+        instrument is Histogram<double> { Unit: "s", Advice: null } &&
+        (instrument.Meter.Name.StartsWith("Nexus.", StringComparison.Ordinal) || instrument.Meter.Name == serviceMeter);
 
     private static bool IsInfrastructure(PathString path) =>
         Array.Exists(InfrastructurePaths, p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
