@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults;
 using Nexus.ServiceDefaults.Correlation;
+using Nexus.ServiceDefaults.Docs;
 using Nexus.ServiceDefaults.Errors;
 using Nexus.ServiceDefaults.Health;
 using Nexus.ServiceDefaults.Metadata;
@@ -46,10 +47,9 @@ public static class NexusServiceDefaultsExtensions
         services.AddSingleton<IHttpContextFactory>(sp => new CorrelatingHttpContextFactory(new DefaultHttpContextFactory(sp)));
 
         services.TryAddSingleton<DescriptorProvider>();
-        // A named client and a factory rather than AddHttpClient<T>: a typed client's activator is compiled from an
-        // expression tree, which loads System.Linq.Expressions into every service for one constructor call.
-        services.AddHttpClient(nameof(RegistrationClient), http => http.Timeout = TimeSpan.FromSeconds(10));
-        services.AddTransient(sp => new RegistrationClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RegistrationClient))));
+        // A service's own named clients opt in with .AddServiceDiscovery(); the registration client does.
+        services.AddServiceDiscovery();
+        services.AddRegistrationClient();
         services.AddHostedService<RegistrationService>();
         services.AddHostedService<NativeHeapTrimmer>();
         return builder;
@@ -63,15 +63,7 @@ public static class NexusServiceDefaultsExtensions
         app.MapNexusContract();
         app.MapOpenApi(ContractPaths.OpenApi.Replace("v1", "{documentName}", StringComparison.Ordinal));
 
-        var name = app.Services.GetRequiredService<IOptions<NexusServiceOptions>>().Value.Name;
-        // Only requests under /docs pass through the page's middleware; every other request skips it.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(ContractPaths.Docs), docs => docs.UseSwaggerUI(ui =>
-        {
-            ui.RoutePrefix = ContractPaths.Docs.TrimStart('/');
-            ui.DocumentTitle = $"{name} API";
-            // Relative, so the page also works behind the gateway's /v1/services/{service}/ prefix.
-            ui.SwaggerEndpoint(".." + ContractPaths.OpenApi, name);
-        }));
+        app.MapNexusDocs();
         return app;
     }
 

@@ -39,7 +39,8 @@ public sealed class NexusServiceOptions
 /// <summary>Where and how the service registers itself (<c>Nexus:Registry</c>).</summary>
 public sealed class RegistryClientOptions
 {
-    /// <summary>The registry's base URL; falls back to <c>services__gateway__http__0</c> as the AppHost injects it.</summary>
+    /// <summary>The registry's base URL (a service name such as <c>http://gateway</c> resolves through service discovery);
+    /// falls back to the gateway the AppHost references (<c>services__gateway__http__0</c>).</summary>
     public string? Url { get; set; }
 
     /// <summary>The registration token the registry expects.</summary>

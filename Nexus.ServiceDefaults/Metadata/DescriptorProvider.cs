@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,12 +60,9 @@ public sealed class DescriptorProvider
     /// <summary>The URL the registry should use: the advertised one, else the first listening address made reachable.</summary>
     public string? AdvertisedUrl() => BaseUrls().FirstOrDefault();
 
-    /// <summary>SHA-256 of what the registry must refetch when it changes: functions, models and labels.</summary>
-    public static string Hash(NexusServiceDescriptor descriptor)
-    {
-        var relevant = new { descriptor.Version, descriptor.Labels, descriptor.Functions, descriptor.Models };
-        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(relevant, NexusJson.Options)));
-    }
+    /// <summary>The descriptor's <c>descriptorHash</c> (<see cref="DescriptorHash"/>): it changes when the version, labels,
+    /// functions or models do, which the registry then fetches again.</summary>
+    public static string Hash(NexusServiceDescriptor descriptor) => DescriptorHash.Compute(descriptor);
 
     private List<string> BaseUrls()
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Nexus.Contract;
-using Nexus.ServiceDefaults.Telemetry;
 
 namespace Nexus.ServiceDefaults.Metadata;
 
@@ -18,7 +17,8 @@ internal static class MetadataEndpoints
         endpoints.MapGet(ContractPaths.MetadataSchema, GetSchema)
             .WithName("GetServiceDescriptorSchema")
             .WithSummary("The JSON Schema of the service descriptor.");
-        endpoints.MapGet(ContractPaths.Metrics, GetMetrics).ExcludeFromDescription();
+        // OpenTelemetry's exporter: the SDK collects on each scrape (answers are cached for 300 ms against scrape storms).
+        endpoints.MapPrometheusScrapingEndpoint(ContractPaths.Metrics).ExcludeFromDescription();
     }
 
     private static async Task<JsonHttpResult<NexusServiceDescriptor>> GetDescriptorAsync(DescriptorProvider provider, CancellationToken cancellationToken) =>
@@ -26,7 +26,4 @@ internal static class MetadataEndpoints
 
     private static ContentHttpResult GetSchema() =>
         TypedResults.Text(JsonSchemaValidator.ServiceDescriptorSchemaText, "application/schema+json");
-
-    private static ContentHttpResult GetMetrics(PrometheusScrapeExporter exporter) =>
-        TypedResults.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8");
 }

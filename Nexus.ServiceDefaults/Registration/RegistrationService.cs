@@ -26,9 +26,12 @@ internal sealed partial class RegistrationService(
     private RegisterInstanceResponse? _registration;
     private Uri? _registry;
 
-    /// <summary>The registry's address: <c>Nexus:Registry:Url</c>, or the gateway the AppHost references.</summary>
+    /// <summary>
+    /// The registry's address: <c>Nexus:Registry:Url</c>, or the gateway the AppHost references, by name: service discovery
+    /// resolves <c>https+http://gateway</c> from <c>services:gateway:https:0</c>, else <c>services:gateway:http:0</c>.
+    /// </summary>
     internal static string? ResolveRegistryUrl(NexusServiceOptions options, IConfiguration configuration) =>
-        options.Registry.Url ?? configuration["services:gateway:https:0"] ?? configuration["services:gateway:http:0"];
+        options.Registry.Url ?? (configuration.GetSection("services:gateway").Exists() ? "https+http://gateway" : null);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,11 +1,11 @@
-using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Nexus.Contract;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -13,141 +13,106 @@ using OpenTelemetry.Trace;
 namespace Nexus.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Traces, metrics and logs. Metrics always run (<c>/metrics</c> reads them); traces are recorded and all three
-/// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Configured through the core SDK because
-/// OpenTelemetry.Extensions.Hosting is not available to us (docs/packages.md).
+/// Traces, metrics and logs in the shape of Aspire's service defaults: <c>AddOpenTelemetry()</c> with the ASP.NET Core,
+/// HttpClient and runtime instrumentation, <c>UseOtlpExporter()</c> when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+/// (the SDK reads <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>grpc</c> or <c>http/protobuf</c>, and the other <c>OTEL_*</c>
+/// variables itself), and OpenTelemetry's Prometheus exporter for <c>/metrics</c>, which always runs.
 /// </summary>
 internal static class TelemetryExtensions
 {
-    /// <summary>The framework's own sources and meters, plus every <c>Nexus.*</c> source a service defines.</summary>
-    private static readonly string[] ActivitySources = ["Microsoft.AspNetCore", "System.Net.Http", "Nexus.*"];
-
     /// <summary>
-    /// The meters an operator reads: HTTP server and client, Kestrel's connections, unhandled exceptions, the runtime,
-    /// and every <c>Nexus.*</c> meter. Named rather than <c>*</c>, which also collects instruments recorded many times
-    /// per request for diagnostics nobody here reads (the memory pool's rentals, routing's match attempts: a few
-    /// percent of the gateway's CPU) and some thirty QUIC transport instruments, each of which the SDK backs with a
-    /// 2000-point array (~140 KB) for the life of the process.
+    /// The meters an operator reads: HTTP server and client, Kestrel's connections, unhandled exceptions, the runtime
+    /// (<c>AddRuntimeInstrumentation</c>), and every <c>Nexus.*</c> meter. Named rather than taken from
+    /// <c>AddAspNetCoreInstrumentation()</c> or <c>*</c>: those also subscribe instruments recorded many times per request
+    /// for diagnostics nobody here reads (the memory pool's rentals, routing's match attempts: a few percent of the
+    /// gateway's CPU), and <c>*</c> some thirty QUIC transport instruments, each of which the SDK backs with a 2000-point
+    /// array (~140 KB) for the life of the process.
     /// </summary>
     private static readonly string[] Meters =
     [
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics",
-        "System.Net.Http", "System.Runtime", "Nexus.*",
+        "System.Net.Http", "Nexus.*",
     ];
+
+    /// <summary>
+    /// Bucket bounds in seconds for Nexus histograms that give none: the SDK's default bounds (0, 5, 10, ... 10000) suit
+    /// milliseconds, and would put every gateway overhead and most upstream calls in the first bucket. From half a
+    /// millisecond (the gateway's own overhead) to two minutes (a long generation).
+    /// </summary>
+    private static readonly double[] SecondsBuckets =
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120];
+
+    /// <summary>Requests that only infrastructure makes, every few seconds: kept out of traces (they would bury the rest).</summary>
+    private static readonly string[] InfrastructurePaths = [ContractPaths.Health, ContractPaths.Alive, ContractPaths.Metrics];
 
     public static void AddNexusTelemetry(this IHostApplicationBuilder builder, ServiceIdentity identity)
     {
-        var otlp = OtlpSettings.From(builder.Configuration);
-        var resource = CreateResource(builder.Configuration, identity);
-        var prometheus = new PrometheusScrapeExporter();
+        var exporting = OtlpSettings.Validate(builder.Configuration);
 
-        var sdk = OpenTelemetrySdk.Create(otel =>
-        {
-            otel.ConfigureResource(r => r.Clear().AddAttributes(resource.Attributes));
-            // Spans are recorded only when they go somewhere. Without an exporter, ASP.NET Core still starts an
-            // activity per request (for log scopes), so trace ids and traceparent propagation work unrecorded.
-            if (otlp is not null)
-            {
-                otel.WithTracing(tracing => tracing
-                    .AddSource(ActivitySources)
-                    .AddSource(identity.Name)
-                    .SetSampler(new ParentBasedSampler(new AlwaysOnSampler())));
-            }
-
-            otel.WithMetrics(metrics => metrics
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource
+                .AddService(
+                    serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? identity.Name,
+                    serviceVersion: identity.Version,
+                    autoGenerateServiceInstanceId: false,
+                    serviceInstanceId: identity.InstanceId)
+                // Last, so it wins: the AppHost names each replica's service.instance.id there, and the dashboard
+                // matches telemetry to its resource by it.
+                .AddEnvironmentVariableDetector())
+            .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
                 .AddMeter(identity.Name)
-                .AddReader(prometheus.Reader));
-            if (otlp is not null) otel.UseOtlpExporter(otlp.Protocol, otlp.Endpoint);
+                .AddRuntimeInstrumentation()
+                .AddView(instrument => IsOwnSecondsHistogram(instrument, identity.Name) ? new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBuckets } : null)
+                .AddPrometheusExporter());
+
+        if (!exporting) return;
+
+        // Spans are recorded only when they go somewhere. Without a tracer provider ASP.NET Core still starts an
+        // activity per request (for log scopes), so trace ids and traceparent propagation work unrecorded.
+        otel.WithTracing(tracing => tracing
+            .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsInfrastructure(context.Request.Path))
+            .AddHttpClientInstrumentation()
+            .AddSource("Nexus.*", identity.Name));
+
+        // Only when exporting: with no exporter, the OpenTelemetry logger would build a record per log entry for nothing.
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeScopes = true;
+            logging.IncludeFormattedMessage = true;
         });
-
-        builder.Services.AddSingleton(prometheus);
-        builder.Services.AddSingleton(_ => new TelemetryLifetime(sdk)); // factory-made, so the container disposes it
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryLifetime>());
-
-        if (otlp is not null)
-        {
-            builder.Logging.AddOpenTelemetry(logging =>
-            {
-                logging.IncludeScopes = true;
-                logging.IncludeFormattedMessage = true;
-                logging.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddAttributes(resource.Attributes));
-                logging.AddOtlpExporter(exporter =>
-                {
-                    exporter.Protocol = otlp.Protocol;
-                    // Set in code, the HTTP endpoint is the full signal URL; the base endpoint only implies it from the environment.
-                    exporter.Endpoint = otlp.Protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(otlp.Endpoint, "v1/logs") : otlp.Endpoint;
-                });
-            });
-        }
+        otel.UseOtlpExporter();
     }
 
-    private static Resource CreateResource(IConfiguration configuration, ServiceIdentity identity)
-    {
-        var attributes = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var pair in (configuration["OTEL_RESOURCE_ATTRIBUTES"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var separator = pair.IndexOf('=', StringComparison.Ordinal);
-            if (separator > 0) attributes[pair[..separator].Trim()] = Uri.UnescapeDataString(pair[(separator + 1)..].Trim());
-        }
+    /// <summary>A histogram in seconds from a Nexus meter or the service's own, whose code advised no bucket bounds.</summary>
+    private static bool IsOwnSecondsHistogram(Instrument instrument, string serviceMeter) =>
+        instrument is Histogram<double> { Unit: "s", Advice: null } &&
+        (instrument.Meter.Name.StartsWith("Nexus.", StringComparison.Ordinal) || instrument.Meter.Name == serviceMeter);
 
-        return ResourceBuilder.CreateEmpty()
-            .AddService(
-                serviceName: configuration["OTEL_SERVICE_NAME"] ?? identity.Name,
-                serviceVersion: identity.Version,
-                autoGenerateServiceInstanceId: false,
-                serviceInstanceId: identity.InstanceId)
-            .AddAttributes(attributes)
-            .AddTelemetrySdk()
-            .Build();
-    }
+    private static bool IsInfrastructure(PathString path) =>
+        Array.Exists(InfrastructurePaths, p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
 
-    private sealed record OtlpSettings(OtlpExportProtocol Protocol, Uri Endpoint)
+    /// <summary>
+    /// The SDK reports a bad endpoint or protocol only through its own event source and then exports nothing; a service
+    /// that was asked to export refuses to start instead, saying what is wrong.
+    /// </summary>
+    private static class OtlpSettings
     {
-        public static OtlpSettings? From(IConfiguration configuration)
+        public static bool Validate(IConfiguration configuration)
         {
             var endpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-            if (string.IsNullOrWhiteSpace(endpoint)) return null;
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+            if (string.IsNullOrWhiteSpace(endpoint)) return false;
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute URL.");
+                throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute http or https URL.");
             }
 
-            var protocol = configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] switch
+            if (configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] is { Length: > 0 } protocol && protocol is not ("grpc" or "http/protobuf"))
             {
-                null or "" or "grpc" => OtlpExportProtocol.Grpc,
-                "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
-                var other => throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_PROTOCOL '{other}' is not supported; use 'grpc' or 'http/protobuf'."),
-            };
+                throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_PROTOCOL '{protocol}' is not supported; use 'grpc' or 'http/protobuf'.");
+            }
 
-            var withSlash = uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
-            return new OtlpSettings(protocol, withSlash);
+            return true;
         }
-    }
-}
-
-/// <summary>Owns the SDK so that its providers flush and stop when the host is disposed.</summary>
-internal sealed class TelemetryLifetime(OpenTelemetrySdk sdk) : IHostedService, IDisposable
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        sdk.TracerProvider.ForceFlush(5000);
-        sdk.MeterProvider.ForceFlush(5000);
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => sdk.Dispose();
-}
-
-/// <summary>Marks requests to infrastructure endpoints (health, metrics) as not recorded so exporters skip them.</summary>
-internal static class InfrastructureTraces
-{
-    public static void Suppress(Activity? activity)
-    {
-        if (activity is null) return;
-        activity.IsAllDataRequested = false;
-        activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
+using Nexus.Testing;
 
 namespace Nexus.ServiceDefaults.Tests;
 
@@ -37,7 +38,7 @@ public sealed class MetadataTests
         await using var service = await TestService.StartAsync();
 
         var served = await service.Client.GetStringAsync("v1/metadata/schema");
-        var inRepo = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "Nexus.ServiceDefaults", "Contract", "service-descriptor.schema.json"));
+        var inRepo = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot(), "Nexus.ServiceDefaults", "Contract", "service-descriptor.schema.json"));
 
         JsonNode.DeepEquals(JsonNode.Parse(served), JsonNode.Parse(inRepo)).ShouldBeTrue();
     }
@@ -147,13 +148,6 @@ public sealed class MetadataTests
 
     private static List<string> PropertyNames(JsonNode? schema) =>
         schema!["properties"]!.AsObject().Select(p => p.Key).ToList();
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Nexus.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Nexus.sln not found above the test output.");
-    }
 
     private sealed class MutableCatalog : IModelCatalog
     {

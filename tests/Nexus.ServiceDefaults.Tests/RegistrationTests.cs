@@ -1,5 +1,6 @@
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
+using Nexus.Testing;
 
 namespace Nexus.ServiceDefaults.Tests;
 
@@ -46,13 +47,25 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task Registration_OneTransientFailure_IsRetriedAtOnceWithoutAWarning()
+    {
+        await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30, failFirst: 1);
+        await using var service = await TestService.StartAsync(Settings(registry));
+
+        await registry.Registered.Task.WaitAsync(Wait);
+
+        registry.Server.Requests.Count(r => r.Method == "POST").ShouldBe(2);
+        service.Logs.Entries.ShouldNotContain(e => e.Message.Contains("unavailable; retrying", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Registration_RegistryForgetsInstance_RegistersAgain()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 1, forgetOnRenew: true);
         await using var service = await TestService.StartAsync(Settings(registry));
 
         await registry.Server.WaitForAsync(r => r.Method == "PUT", Wait);
-        await WaitUntil(() => registry.Server.Requests.Count(r => r.Method == "POST") >= 2);
+        await Eventually.TrueAsync(() => registry.Server.Requests.Count(r => r.Method == "POST") >= 2, "a second registration", Wait);
     }
 
     [Fact]
@@ -61,6 +74,20 @@ public sealed class RegistrationTests
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30);
         await using var service = await TestService.StartAsync(new Dictionary<string, string?>
         {
+            ["services:gateway:http:0"] = registry.Server.BaseAddress.ToString(),
+            ["Nexus:Registry:Token"] = "registration-secret",
+        });
+
+        await registry.Registered.Task.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task Registration_RegistryUrlByServiceName_ResolvesThroughServiceDiscovery()
+    {
+        await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30);
+        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["Nexus:Registry:Url"] = "http://gateway",
             ["services:gateway:http:0"] = registry.Server.BaseAddress.ToString(),
             ["Nexus:Registry:Token"] = "registration-secret",
         });
@@ -83,12 +110,6 @@ public sealed class RegistrationTests
         ["Nexus:Registry:Token"] = "registration-secret",
         ["Nexus:Registry:MaxRetryDelay"] = "00:00:01",
     };
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition()) await Task.Delay(50, timeout.Token);
-    }
 
     /// <summary>A registry that answers the wire format: optionally failing at first, or forgetting instances.</summary>
     private sealed class FakeRegistry : IAsyncDisposable

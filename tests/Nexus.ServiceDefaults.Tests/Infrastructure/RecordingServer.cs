@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Nexus.Testing;
 
 namespace Nexus.ServiceDefaults.Tests.Infrastructure;
 
@@ -21,14 +22,10 @@ public sealed class RecordingServer : IAsyncDisposable
     /// <summary>Starts the server; <paramref name="http2Only"/> speaks cleartext HTTP/2 with prior knowledge, as gRPC clients do.</summary>
     public static async Task<RecordingServer> StartAsync(Action<WebApplication> map, bool http2Only = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = TestWebHost.CreateBuilder(slim: true);
         if (http2Only)
         {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
-        }
-        else
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         }
 
         builder.Logging.ClearProviders();
@@ -48,36 +45,23 @@ public sealed class RecordingServer : IAsyncDisposable
             await next(context);
         });
         map(app);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await app.StartAsync(timeout.Token);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RecordingServer(app, new Uri(address + "/"), requests);
+        return new RecordingServer(app, await TestWebHost.StartAsync(app), requests);
     }
 
-    /// <summary>Waits until a recorded request matches, failing after the timeout.</summary>
+    /// <summary>Waits until a recorded request matches, failing after the timeout with what did arrive.</summary>
     public async Task<RecordedRequest> WaitForAsync(Func<RecordedRequest, bool> match, TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
+        try
         {
-            var found = Requests.FirstOrDefault(match);
-            if (found is not null) return found;
-            try
-            {
-                await Task.Delay(50, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No matching request within {timeout}. Received: {string.Join(", ", Requests.Select(r => r.Method + " " + r.Path))}");
-            }
+            return (await Eventually.WaitAsync(() => Requests.FirstOrDefault(match), found => found is not null, "a matching request", timeout))!;
+        }
+        catch (TimeoutException timedOut)
+        {
+            throw new TimeoutException($"No matching request within {timeout}. Received: {string.Join(", ", Requests.Select(r => r.Method + " " + r.Path))}", timedOut);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.StopAsync();
-        await App.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await TestWebHost.StopAsync(App);
 }
 
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body);

@@ -1,17 +1,21 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Nexus.Testing;
 
 namespace Nexus.ServiceDefaults.Tests.Infrastructure;
 
 /// <summary>A Nexus service on real Kestrel at a random loopback port, built exactly as a service's Program.cs builds it.</summary>
 public sealed class TestService : IAsyncDisposable
 {
+    private bool _stopped;
+
     private TestService(WebApplication app, Uri baseAddress, CapturingLoggerProvider logs)
     {
         App = app;
         Logs = logs;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // No activity propagator: the test's client shares the service's process, so OpenTelemetry's HttpClient
+        // instrumentation (which a service with tracing on subscribes process-wide) would otherwise replace the
+        // traceparent a test sends with a span of its own. The client stands for another process.
+        Client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public WebApplication App { get; }
@@ -24,8 +28,7 @@ public sealed class TestService : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(TestService).Assembly.GetName().Name, EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder(typeof(TestService).Assembly.GetName().Name);
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());
         var logs = new CapturingLoggerProvider();
         builder.Logging.AddProvider(logs);
@@ -38,17 +41,15 @@ public sealed class TestService : IAsyncDisposable
         app.MapEchoApi();
         map?.Invoke(app);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await app.StartAsync(timeout.Token);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestService(app, new Uri(address + "/"), logs);
+        return new TestService(app, await TestWebHost.StartAsync(app), logs);
     }
 
+    /// <summary>Stops the service (a test may stop it early, to flush its exporters or see it deregister).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         Client.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await App.StopAsync(timeout.Token);
-        await App.DisposeAsync();
+        await TestWebHost.StopAsync(App);
     }
 }
