@@ -34,15 +34,8 @@ public static class RegistryServiceCollectionExtensions
 
         if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 })
         {
-            services.AddHttpClient(nameof(EtcdClient), (sp, http) =>
-            {
-                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!);
-                // The watch is a stream that lives as long as the gateway; requests carry their own timeouts.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            });
-            services.TryAddSingleton(sp => new EtcdClient(
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(EtcdClient)),
-                sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.RequestTimeout));
+            // One gRPC channel for the life of the gateway: its watch and keep-alive streams share the connection.
+            services.TryAddSingleton(sp => new dotnet_etcd.EtcdClient(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!.TrimEnd('/')));
             services.TryAddSingleton<EtcdBackend>();
             services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
             services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");

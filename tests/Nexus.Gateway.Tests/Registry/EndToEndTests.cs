@@ -1,5 +1,4 @@
 using Nexus.Gateway.Registry;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 
 namespace Nexus.Gateway.Tests.Registry;

@@ -1,7 +1,6 @@
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Registry.Api;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
@@ -9,7 +8,7 @@ using Nexus.ServiceDefaults.Registration;
 namespace Nexus.Gateway.Tests.Registry;
 
 /// <summary>Several gateways sharing one real etcd: every gateway sees every registration, renewal and expiry.</summary>
-public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServer>, IAsyncLifetime
+public sealed class EtcdRegistryTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>, IAsyncLifetime
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<IAsyncDisposable> _owned = [];
@@ -145,10 +144,10 @@ public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServe
 
     private async Task<RegistryGateway> GatewayAsync(Dictionary<string, string?>? settings = null)
     {
-        Skip.If(etcd.Unavailable is not null, etcd.Unavailable);
+        var server = etcd.Require();
         var configuration = new Dictionary<string, string?>(settings ?? [])
         {
-            ["Nexus:Registry:Etcd:Url"] = etcd.ClientUrl!.ToString(),
+            ["Nexus:Registry:Etcd:Url"] = server.ClientUrl,
             ["Nexus:Registry:Etcd:Prefix"] = _prefix,
         };
         var gateway = await RegistryGateway.StartAsync(configuration);

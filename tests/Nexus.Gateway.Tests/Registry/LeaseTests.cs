@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Registry.Backends;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Registration;
 
@@ -11,7 +11,7 @@ namespace Nexus.Gateway.Tests.Registry;
 
 public sealed class LeaseTests
 {
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly IOptions<RegistryOptions> _options = Options.Create(new RegistryOptions { LeaseSeconds = 30 });
 
     [Fact]

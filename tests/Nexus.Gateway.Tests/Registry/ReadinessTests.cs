@@ -1,6 +1,5 @@
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
-using Nexus.Gateway.Tests.Infrastructure;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Registration;
 
