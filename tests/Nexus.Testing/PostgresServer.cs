@@ -34,7 +34,7 @@ public sealed class PostgresServer : LocalServer
         return server;
     }
 
-    /// <summary>Starts the server (again, after <see cref="LocalServer.KillAsync"/>) on the same port and data, and waits until it accepts connections.</summary>
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on the same port and data, and waits until it accepts connections.</summary>
     public async Task RestartAsync()
     {
         string[] postgres = [Path.Combine(Bin, "postgres"), "-D", DataDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", _directory];
@@ -42,9 +42,19 @@ public sealed class PostgresServer : LocalServer
         else Start(postgres[0], postgres[1..]);
         await WaitUntilAsync(async () =>
         {
-            await RunAsync(Path.Combine(Bin, "pg_isready"), "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "nexus");
+            await RunAsync(Path.Combine(Bin, "pg_isready"), "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "nexus", "-d", "postgres");
             return true;
         }, "postgres");
+    }
+
+    /// <summary>Stops the server as a crash would (<c>pg_ctl stop -m immediate</c>: no checkpoint, connections cut), keeping its data.
+    /// Not a kill of the process tree: a killed postmaster lingers as a zombie whose locks refuse the next start.</summary>
+    public async Task StopAsync()
+    {
+        string[] stop = [Path.Combine(Bin, "pg_ctl"), "stop", "-D", DataDirectory, "-m", "immediate", "-w"];
+        if (AsRoot) await RunAsync("runuser", ["-u", "postgres", "--", .. stop]);
+        else await RunAsync(stop[0], stop[1..]);
+        await KillAsync();
     }
 
     public override async ValueTask DisposeAsync()
