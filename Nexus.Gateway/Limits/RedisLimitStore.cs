@@ -187,19 +187,29 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs each script once without counters at start, within <paramref name="timeout"/>: Redis and the client then hold the
+    /// scripts, and the client's reply path is compiled, so the first requests do not spend their timeout on either.
+    /// </summary>
+    public async Task WarmUpAsync(TimeSpan timeout)
+    {
+        foreach (var script in new[] { AcquireScript, ReleaseScript, RenewScript }) await EvalAsync(script, [], ["", 0], CancellationToken.None, timeout);
+    }
+
     /// <summary>Stops renewing. Slots still held are left to their leases, as they would be if this process had died.</summary>
     public ValueTask DisposeAsync() => _renewal.DisposeAsync();
 
-    private async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? _timeout;
         try
         {
             // The library's own timeout is checked on its heartbeat (once a second): this one holds to the millisecond.
-            return await _redis.ScriptEvaluateAsync(script, keys, args).WaitAsync(_timeout, cancellationToken);
+            return await _redis.ScriptEvaluateAsync(script, keys, args).WaitAsync(limit, cancellationToken);
         }
         catch (TimeoutException exception)
         {
-            throw new LimitStoreException($"Redis did not answer within {_timeout.TotalMilliseconds:0} ms.", exception);
+            throw new LimitStoreException($"Redis did not answer within {limit.TotalMilliseconds:0} ms.", exception);
         }
         catch (RedisException exception)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Registry;
@@ -32,21 +33,22 @@ public static class RegistryServiceCollectionExtensions
         // Instances are probed at the address they registered; following a redirect elsewhere would probe something else.
         services.AddHttpClient(DescriptorFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
-        if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 })
-        {
-            // One gRPC channel for the life of the gateway: its watch and keep-alive streams share the connection.
-            services.TryAddSingleton(sp => new dotnet_etcd.EtcdClient(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!.TrimEnd('/')));
-            services.TryAddSingleton<EtcdBackend>();
-            services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
-            services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");
-        }
-        else
-        {
-            services.TryAddSingleton<IRegistryBackend, EmbeddedBackend>();
-        }
+        if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 }) AddEtcd(services);
+        else services.TryAddSingleton<IRegistryBackend, EmbeddedBackend>();
 
         services.AddHostedService<RegistryBackendService>();
         services.AddHostedService<HealthProber>();
         return builder;
+    }
+
+    // Compiled only when etcd is configured, so a gateway on the embedded registry never loads the etcd and gRPC clients.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddEtcd(IServiceCollection services)
+    {
+        // One gRPC channel for the life of the gateway: its watch and keep-alive streams share the connection.
+        services.TryAddSingleton(sp => new dotnet_etcd.EtcdClient(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!.TrimEnd('/')));
+        services.TryAddSingleton<EtcdBackend>();
+        services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
+        services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");
     }
 }

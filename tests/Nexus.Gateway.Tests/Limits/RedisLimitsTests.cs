@@ -9,7 +9,9 @@ namespace Nexus.Gateway.Tests.Limits;
 /// <summary>Limits in a real Redis, shared by gateway replicas.</summary>
 public sealed class RedisLimitsTests
 {
+    // Generous: these tests are about atomicity across replicas, and the whole suite shares two busy cores.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    private const string SharedTimeout = "00:00:02";
 
     private static object Chat => new { model = "llama", max_tokens = 90, messages = new[] { new { role = "user", content = "Hi" } } };
 
@@ -88,7 +90,8 @@ public sealed class RedisLimitsTests
         await using var upstream = await FakeUpstream.StartAsync();
         var settings = Routes.Model("llama", upstream)
             .With("Nexus:Gateway:SqlitePath", GatewayHost.NewDatabasePath())
-            .With("ConnectionStrings:redis", redis.ConnectionString);
+            .With("ConnectionStrings:redis", redis.ConnectionString)
+            .With("Nexus:Gateway:Limits:RedisTimeout", SharedTimeout);
         await using var first = await GatewayHost.StartAsync(settings);
         await using var second = await GatewayHost.StartAsync(settings);
         var (_, _, key) = await first.CreateKeyAsync(tenantPolicy: new { requestsPerMinute = 20 });
@@ -113,7 +116,8 @@ public sealed class RedisLimitsTests
         await using var upstream = await FakeUpstream.StartAsync();
         var settings = Routes.Model("llama", upstream)
             .With("Nexus:Gateway:SqlitePath", GatewayHost.NewDatabasePath())
-            .With("ConnectionStrings:redis", redis.ConnectionString);
+            .With("ConnectionStrings:redis", redis.ConnectionString)
+            .With("Nexus:Gateway:Limits:RedisTimeout", SharedTimeout);
         await using var first = await GatewayHost.StartAsync(settings);
         await using var second = await GatewayHost.StartAsync(settings);
         const int Budget = 1000;
