@@ -5,7 +5,8 @@
 # streamed chunk, then each gateway's resident memory after SOAK requests.
 # BASELINE=<a checkout of another commit> measures that commit's gateway (in memory and on Redis) beside this one's,
 # in the same rounds, for before-and-after figures from one run.
-# Needs: the .NET SDK, wrk (Debian: apt-get install wrk), redis-server, curl, python3.
+# Needs: the .NET SDK, redis-server, curl, python3, and wrk (Debian: apt-get install wrk); without wrk, the Load project
+# here generates the load instead (it costs more CPU per request than wrk: compare figures from one generator only).
 # Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]; ROUNDS (3) throughput rounds.
 # Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
 # paths, a process with more code measures its compiler rather than its steady state.
@@ -16,7 +17,6 @@ soak="${2:-1000000}"
 warmup="${WARMUP:-30}"
 rounds="${ROUNDS:-3}"
 baseline="${BASELINE:-}"
-command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server is required (apt-get install redis-server)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -39,6 +39,14 @@ dotnet publish StaticUpstream/StaticUpstream.csproj -c Release -o "$work/upstrea
 dotnet publish MinimalProxy/MinimalProxy.csproj -c Release -o "$work/proxy" >/dev/null
 dotnet publish ../../Nexus.Gateway/Nexus.Gateway.csproj -c Release -o "$work/gateway" >/dev/null
 [ -n "$baseline" ] && dotnet publish "$baseline/Nexus.Gateway/Nexus.Gateway.csproj" -c Release -o "$work/baseline" >/dev/null
+# load THREADS CONNECTIONS SECONDS URL: wrk with chat.lua where installed, else the Load project (same summary lines).
+if command -v wrk >/dev/null; then
+  load() { wrk -t"$1" -c"$2" -d"$3s" --latency -s chat.lua "$4"; }
+else
+  echo "wrk is not installed: the Load project generates the load." >&2
+  dotnet publish Load/Load.csproj -c Release -o "$work/load" >/dev/null
+  load() { dotnet "$work/load/Load.dll" "$2" "$3" "$4"; }
+fi
 
 upstream_port=$(free_port); proxy_port=$(free_port); redis_port=$(free_port)
 admin_key="nxadm-bench-$(date +%s)"
@@ -111,11 +119,11 @@ targets=$(seq 0 $(( ${#names[@]} - 1 )))
 declare -a p50 p99 first errors rps
 
 for i in $targets; do
-  BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d"${warmup}s" -s chat.lua "${urls[$i]}/v1/chat/completions" >/dev/null
+  BENCH_KEY="${keys[$i]}" load 2 32 "$warmup" "${urls[$i]}/v1/chat/completions" >/dev/null
   first_chunk_ms "${urls[$i]}" "${keys[$i]}" >/dev/null
 done
 for i in $targets; do
-  c1=$(BENCH_KEY="${keys[$i]}" wrk -t1 -c1 -d"${duration}s" --latency -s chat.lua "${urls[$i]}/v1/chat/completions")
+  c1=$(BENCH_KEY="${keys[$i]}" load 1 1 "$duration" "${urls[$i]}/v1/chat/completions")
   p50[$i]=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
   p99[$i]=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
   errors[$i]=$(awk '/Non-2xx/ {print $5}' <<<"$c1")
@@ -125,7 +133,7 @@ done
 # measurement alone says as much about the neighbours as about the target.
 for _ in $(seq 1 "$rounds"); do
   for i in $targets; do
-    c32=$(BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d"${duration}s" -s chat.lua "${urls[$i]}/v1/chat/completions")
+    c32=$(BENCH_KEY="${keys[$i]}" load 2 32 "$duration" "${urls[$i]}/v1/chat/completions")
     rps[$i]="${rps[$i]:-} $(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")"
     errors[$i]=$(( ${errors[$i]:-0} + $(awk '/Non-2xx/ {print $5}' <<<"$c32" | grep . || echo 0) ))
   done
@@ -150,7 +158,7 @@ echo
 for n in "${!gateway_targets[@]}"; do
   i=${gateway_targets[$n]}
   while [ "$(audited "${urls[$i]}")" -lt "$soak" ]; do
-    BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d20s -s chat.lua "${urls[$i]}/v1/chat/completions" >/dev/null
+    BENCH_KEY="${keys[$i]}" load 2 32 20 "${urls[$i]}/v1/chat/completions" >/dev/null
   done
   sleep 2 # let the audit queue drain
   echo "${names[$i]}: resident memory after $(audited "${urls[$i]}") audited requests: $(rss_mib "${gateway_pids[$n]}") MiB."
