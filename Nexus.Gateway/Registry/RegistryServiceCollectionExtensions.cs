@@ -46,9 +46,19 @@ public static class RegistryServiceCollectionExtensions
     private static void AddEtcd(IServiceCollection services)
     {
         // One gRPC channel for the life of the gateway: its watch and keep-alive streams share the connection.
-        services.TryAddSingleton(sp => new dotnet_etcd.EtcdClient(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!.TrimEnd('/')));
+        services.TryAddSingleton(sp => CreateEtcdClient(new Uri(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!)));
         services.TryAddSingleton<EtcdBackend>();
         services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
         services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");
+    }
+
+    // An https URL gets TLS, the server's certificate checked against the machine's trust store for the URL's host name
+    // (the client otherwise names the server "my-etcd-server"); an http URL a plain HTTP/2 channel.
+    private static dotnet_etcd.EtcdClient CreateEtcdClient(Uri url)
+    {
+        var address = url.GetLeftPart(UriPartial.Authority);
+        return url.Scheme == Uri.UriSchemeHttps
+            ? new dotnet_etcd.EtcdClient(address, ssl => ssl.TargetHost = url.Host, serverName: url.Host)
+            : new dotnet_etcd.EtcdClient(address);
     }
 }
