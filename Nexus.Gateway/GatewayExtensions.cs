@@ -4,7 +4,6 @@ using Nexus.Gateway;
 using Nexus.Gateway.Apis;
 using Nexus.Gateway.Forwarding;
 using Nexus.Gateway.Keys;
-using Nexus.Gateway.Limits;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Routing;
 using Nexus.Gateway.Routing.Static;
@@ -55,24 +54,6 @@ public static class GatewayExtensions
         builder.AddGatewayStorage();
         builder.Services.TryAddSingleton<StoredRouteRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StoredRouteRefresher>());
-        return builder;
-    }
-
-    /// <summary>Rate limits and budgets: in this process, or in Redis with <c>ConnectionStrings:redis</c> so every replica shares them.</summary>
-    public static IHostApplicationBuilder AddGatewayLimits(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var redis = builder.Configuration.GetConnectionString("redis");
-        if (!string.IsNullOrWhiteSpace(redis))
-        {
-            builder.Services.TryAddSingleton<ILimitStore>(_ => new RedisLimitStore(RespClient.FromConnectionString(redis)));
-        }
-        else
-        {
-            builder.Services.TryAddSingleton<ILimitStore, MemoryLimitStore>();
-        }
-
-        builder.Services.TryAddSingleton<RequestLimiter>();
         return builder;
     }
 

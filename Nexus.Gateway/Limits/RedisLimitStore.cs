@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using StackExchange.Redis;
 
 namespace Nexus.Gateway.Limits;
 
@@ -11,6 +10,11 @@ namespace Nexus.Gateway.Limits;
 /// A concurrency limit is a sorted set of named slots, each leased for <see cref="SlotLease"/> and renewed by the
 /// replica serving the request: a replica that dies mid-request (killed, crashed, cut off) frees its slots when their
 /// leases run out, instead of holding them for as long as traffic keeps the counter alive.
+/// Every call is bounded by <see cref="LimitsOptions.RedisTimeout"/> and every failure (unreachable, frozen, refused) is a
+/// <see cref="LimitStoreException"/>, which the gateway answers with 503 or, failing open, with local limits.
+/// The scripts go through <see cref="IDatabaseAsync.ScriptEvaluateAsync(string, RedisKey[], RedisValue[], CommandFlags)"/>,
+/// which sends EVALSHA and reloads a script Redis no longer holds (a restart, SCRIPT FLUSH); not
+/// <see cref="LuaScript"/>, whose named parameters cannot carry a request's variable number of counters.
 /// </summary>
 internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
 {
@@ -82,21 +86,18 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
         return 1
         """;
 
-    private static readonly string AcquireSha = Sha1(AcquireScript);
-    private static readonly string ReleaseSha = Sha1(ReleaseScript);
-    private static readonly string RenewSha = Sha1(RenewScript);
-    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly RespClient _redis;
+    private readonly IDatabase _redis;
+    private readonly TimeSpan _timeout;
     private readonly string _slotPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + ":";
     private readonly ConcurrentDictionary<(string Key, string Slot), byte> _held = new();
     private readonly Timer _renewal;
     private long _slots;
     private int _renewing;
 
-    public RedisLimitStore(RespClient redis, TimeSpan? slotLease = null)
+    public RedisLimitStore(IConnectionMultiplexer redis, TimeSpan timeout, TimeSpan? slotLease = null)
     {
-        _redis = redis;
+        _redis = redis.GetDatabase();
+        _timeout = timeout;
         SlotLease = slotLease ?? DefaultSlotLease;
         _renewal = new Timer(_ => _ = RenewAsync(), null, SlotLease / 3, SlotLease / 3);
     }
@@ -105,16 +106,41 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
 
     public async ValueTask<LimitDecision> AcquireAsync(LimitPlan plan, CancellationToken cancellationToken)
     {
-        if (plan.Counters.Count == 0) return new LimitDecision(true, null, []);
-        var slot = plan.Counters.Any(c => c.Kind == LimitKind.Concurrency) ? _slotPrefix + Text(Interlocked.Increment(ref _slots)) : null;
-        var args = new List<string>(2 + plan.Counters.Count * 4) { slot ?? "", Text((long)SlotLease.TotalMilliseconds) };
-        foreach (var c in plan.Counters) args.AddRange([Text(c.Limit), Text(plan.IncrementOf(c)), Text((long)c.Expiry.TotalSeconds), IsSlotSet(c)]);
-        var reply = await EvalAsync(AcquireScript, AcquireSha, plan.Counters.Select(c => c.Key), args, cancellationToken);
-        var items = reply.Items ?? throw new LimitStoreException("Redis returned no array from the limits script.");
-        var failed = items[0].Integer;
-        if (failed != 0) return new LimitDecision(false, plan.Counters[(int)failed - 1], []);
-        foreach (var counter in plan.Counters.Where(c => c.Kind == LimitKind.Concurrency)) _held.TryAdd((counter.Key, slot!), 0);
-        return new LimitDecision(true, null, items.Skip(1).Select(i => i.Integer).ToArray(), slot);
+        var counters = plan.Counters;
+        if (counters.Count == 0) return new LimitDecision(true, null, []);
+        string? slot = null;
+        for (var i = 0; i < counters.Count && slot is null; i++)
+        {
+            if (counters[i].Kind == LimitKind.Concurrency) slot = _slotPrefix + Interlocked.Increment(ref _slots).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var args = new RedisValue[2 + counters.Count * 4];
+        args[0] = slot ?? "";
+        args[1] = (long)SlotLease.TotalMilliseconds;
+        for (var i = 0; i < counters.Count; i++)
+        {
+            var c = counters[i];
+            args[2 + i * 4] = c.Limit;
+            args[3 + i * 4] = plan.IncrementOf(c);
+            args[4 + i * 4] = (long)c.Expiry.TotalSeconds;
+            args[5 + i * 4] = IsSlotSet(c);
+        }
+
+        var reply = await EvalAsync(AcquireScript, KeysOf(plan), args, cancellationToken);
+        var items = reply.Resp2Type == ResultType.Array ? (RedisResult[])reply! : throw new LimitStoreException("Redis returned no array from the limits script.");
+        var failed = (long)items[0];
+        if (failed > 0) return new LimitDecision(false, counters[(int)failed - 1], []);
+        var values = new long[counters.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = (long)items[i + 1];
+        if (slot is not null)
+        {
+            for (var i = 0; i < counters.Count; i++)
+            {
+                if (counters[i].Kind == LimitKind.Concurrency) _held[(counters[i].Key, slot)] = 0;
+            }
+        }
+
+        return new LimitDecision(true, null, values, slot);
     }
 
     public async ValueTask ReleaseAsync(LimitPlan plan, string? slot, long[] deltas, CancellationToken cancellationToken)
@@ -130,12 +156,16 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
             return;
         }
 
-        var args = new List<string>(1 + plan.Counters.Count * 3) { slot ?? "" };
-        for (var i = 0; i < plan.Counters.Count; i++) args.AddRange([Text(deltas[i]), Text((long)plan.Counters[i].Expiry.TotalSeconds), IsSlotSet(plan.Counters[i])]);
-        // Bounded on its own: the caller's request may be long gone, and an unreachable Redis must not hold the release forever.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReleaseTimeout);
-        await EvalAsync(ReleaseScript, ReleaseSha, plan.Counters.Select(c => c.Key), args, timeout.Token);
+        var args = new RedisValue[1 + plan.Counters.Count * 3];
+        args[0] = slot ?? "";
+        for (var i = 0; i < plan.Counters.Count; i++)
+        {
+            args[1 + i * 3] = deltas[i];
+            args[2 + i * 3] = (long)plan.Counters[i].Expiry.TotalSeconds;
+            args[3 + i * 3] = IsSlotSet(plan.Counters[i]);
+        }
+
+        await EvalAsync(ReleaseScript, KeysOf(plan), args, cancellationToken);
     }
 
     /// <summary>Extends every slot this replica holds. A failed round is retried at the next tick, well within the lease.</summary>
@@ -145,12 +175,10 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
         try
         {
             var held = _held.Keys.ToList();
-            using var timeout = new CancellationTokenSource(SlotLease / 3);
-            await EvalAsync(RenewScript, RenewSha, held.Select(h => h.Key), [Text((long)SlotLease.TotalMilliseconds), .. held.Select(h => h.Slot)], timeout.Token);
+            await EvalAsync(RenewScript, [.. held.Select(h => (RedisKey)h.Key)], [(long)SlotLease.TotalMilliseconds, .. held.Select(h => (RedisValue)h.Slot)], CancellationToken.None);
         }
         // Redis unreachable, slow, or this store disposed mid-round: the leases still run, and the next tick tries again.
-        catch (Exception exception) when (exception is IOException or LimitStoreException or OperationCanceledException or System.Net.Sockets.SocketException
-            or ObjectDisposedException)
+        catch (Exception exception) when (exception is LimitStoreException or ObjectDisposedException)
         {
         }
         finally
@@ -159,33 +187,42 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs each script once without counters at start, within <paramref name="timeout"/>: Redis and the client then hold the
+    /// scripts, and the client's reply path is compiled, so the first requests do not spend their timeout on either.
+    /// </summary>
+    public async Task WarmUpAsync(TimeSpan timeout)
+    {
+        foreach (var script in new[] { AcquireScript, ReleaseScript, RenewScript }) await EvalAsync(script, [], ["", 0], CancellationToken.None, timeout);
+    }
+
     /// <summary>Stops renewing. Slots still held are left to their leases, as they would be if this process had died.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _renewal.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _renewal.DisposeAsync();
 
-    private async Task<RespValue> EvalAsync(string script, string sha, IEnumerable<string> keys, IEnumerable<string> args, CancellationToken cancellationToken)
+    private async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var keyList = keys.ToList();
-        List<string> tail = [Text(keyList.Count), .. keyList, .. args];
-        var reply = await _redis.ExecuteAsync(["EVALSHA", sha, .. tail], cancellationToken);
-        // The script cache is empty after a Redis restart; EVAL loads it again.
-        if (reply.IsError && reply.Text?.StartsWith("NOSCRIPT", StringComparison.Ordinal) == true)
+        var limit = timeout ?? _timeout;
+        try
         {
-            reply = await _redis.ExecuteAsync(["EVAL", script, .. tail], cancellationToken);
+            // The library's own timeout is checked on its heartbeat (once a second): this one holds to the millisecond.
+            return await _redis.ScriptEvaluateAsync(script, keys, args).WaitAsync(limit, cancellationToken);
         }
-
-        return reply.IsError ? throw new LimitStoreException("Redis rejected the limits script: " + reply.Text) : reply;
+        catch (TimeoutException exception)
+        {
+            throw new LimitStoreException($"Redis did not answer within {limit.TotalMilliseconds:0} ms.", exception);
+        }
+        catch (RedisException exception)
+        {
+            throw new LimitStoreException("Redis failed the limits script: " + exception.Message, exception);
+        }
     }
 
-    private static string IsSlotSet(LimitCounter counter) => counter.Kind == LimitKind.Concurrency ? "1" : "0";
+    private static RedisKey[] KeysOf(LimitPlan plan)
+    {
+        var keys = new RedisKey[plan.Counters.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = plan.Counters[i].Key;
+        return keys;
+    }
 
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Sha1(string script) =>
-#pragma warning disable CA5350 // SHA-1 is what Redis names scripts by (EVALSHA), not a security use.
-        Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(script)));
-#pragma warning restore CA5350
+    private static RedisValue IsSlotSet(LimitCounter counter) => counter.Kind == LimitKind.Concurrency ? "1" : "0";
 }

@@ -53,12 +53,12 @@ public sealed class RegistryHealthOptions
 /// <summary>The etcd backend (<c>Nexus:Registry:Etcd</c>); the embedded backend serves when <see cref="Url"/> is unset.</summary>
 public sealed class EtcdOptions
 {
-    /// <summary>An etcd v3 client URL (its JSON gateway), e.g. <c>http://etcd:2379</c>.</summary>
+    /// <summary>etcd's client URL (its gRPC endpoint), e.g. <c>http://etcd:2379</c>.</summary>
     public string? Url { get; set; }
 
     /// <summary>Key prefix under which instances live, one key per instance.</summary>
     public string Prefix { get; set; } = "/nexus/registry/instances/";
 
-    /// <summary>Timeout of one etcd request (the watch stream excepted).</summary>
+    /// <summary>Deadline of one etcd call (the watch stream excepted), and of the readiness check's status request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Registry;
@@ -37,28 +38,32 @@ public static class RegistryServiceCollectionExtensions
             ConnectCallback = sp.GetRequiredService<Nexus.Gateway.Security.UpstreamAddressPolicy>().ConnectAsync,
         });
 
-        if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 })
-        {
-            services.AddHttpClient(nameof(EtcdClient), (sp, http) =>
-            {
-                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!);
-                // The watch is a stream that lives as long as the gateway; requests carry their own timeouts.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            });
-            services.TryAddSingleton(sp => new EtcdClient(
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(EtcdClient)),
-                sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.RequestTimeout));
-            services.TryAddSingleton<EtcdBackend>();
-            services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
-            services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");
-        }
-        else
-        {
-            services.TryAddSingleton<IRegistryBackend, EmbeddedBackend>();
-        }
+        if (builder.Configuration[$"{RegistryOptions.SectionName}:Etcd:Url"] is { Length: > 0 }) AddEtcd(services);
+        else services.TryAddSingleton<IRegistryBackend, EmbeddedBackend>();
 
         services.AddHostedService<RegistryBackendService>();
         services.AddHostedService<HealthProber>();
         return builder;
+    }
+
+    // Compiled only when etcd is configured, so a gateway on the embedded registry never loads the etcd and gRPC clients.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddEtcd(IServiceCollection services)
+    {
+        // One gRPC channel for the life of the gateway: its watch and keep-alive streams share the connection.
+        services.TryAddSingleton(sp => CreateEtcdClient(new Uri(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Etcd.Url!)));
+        services.TryAddSingleton<EtcdBackend>();
+        services.TryAddSingleton<IRegistryBackend>(sp => sp.GetRequiredService<EtcdBackend>());
+        services.AddHealthChecks().AddCheck<EtcdHealthCheck>("registry-etcd");
+    }
+
+    // An https URL gets TLS, the server's certificate checked against the machine's trust store for the URL's host name
+    // (the client otherwise names the server "my-etcd-server"); an http URL a plain HTTP/2 channel.
+    private static dotnet_etcd.EtcdClient CreateEtcdClient(Uri url)
+    {
+        var address = url.GetLeftPart(UriPartial.Authority);
+        return url.Scheme == Uri.UriSchemeHttps
+            ? new dotnet_etcd.EtcdClient(address, ssl => ssl.TargetHost = url.Host, serverName: url.Host)
+            : new dotnet_etcd.EtcdClient(address);
     }
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Measures, in one run: the static upstream directly, a minimal YARP proxy in front of it, and Nexus.Gateway
-# (key auth, limits, budgets, audit and routing on) in front of it. Prints a Markdown table of c=1 latency, c=32
-# throughput and time to the first streamed chunk, then the gateway's resident memory after SOAK requests.
-# Needs: the .NET SDK, wrk (Debian: apt-get install wrk), curl, python3.
+# Measures, in one run: the static upstream directly, a minimal YARP proxy in front of it, Nexus.Gateway (key auth,
+# limits, budgets, audit and routing on) in front of it, and the same gateway with its limits in Redis (a local
+# redis-server on a random port). Prints a Markdown table of c=1 latency, c=32 throughput and time to the first
+# streamed chunk, then each gateway's resident memory after SOAK requests.
+# BASELINE=<a checkout of another commit> measures that commit's gateway (in memory and on Redis) beside this one's,
+# in the same rounds, for before-and-after figures from one run.
+# Needs: the .NET SDK, redis-server, curl, python3, and wrk (Debian: apt-get install wrk); without wrk, the Load project
+# here generates the load instead (it costs more CPU per request than wrk: compare figures from one generator only).
 # Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]; ROUNDS (3) throughput rounds.
 # Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
 # paths, a process with more code measures its compiler rather than its steady state.
@@ -11,7 +15,9 @@ cd "$(dirname "$0")"
 duration="${1:-10}"
 soak="${2:-1000000}"
 warmup="${WARMUP:-30}"
-command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+rounds="${ROUNDS:-3}"
+baseline="${BASELINE:-}"
+command -v redis-server >/dev/null || { echo "redis-server is required (apt-get install redis-server)" >&2; exit 1; }
 
 work=$(mktemp -d)
 pids=()
@@ -32,32 +38,68 @@ echo "Publishing (Release)..." >&2
 dotnet publish StaticUpstream/StaticUpstream.csproj -c Release -o "$work/upstream" >/dev/null
 dotnet publish MinimalProxy/MinimalProxy.csproj -c Release -o "$work/proxy" >/dev/null
 dotnet publish ../../Nexus.Gateway/Nexus.Gateway.csproj -c Release -o "$work/gateway" >/dev/null
+[ -n "$baseline" ] && dotnet publish "$baseline/Nexus.Gateway/Nexus.Gateway.csproj" -c Release -o "$work/baseline" >/dev/null
+# load THREADS CONNECTIONS SECONDS URL: wrk with chat.lua where installed, else the Load project (same summary lines).
+if command -v wrk >/dev/null; then
+  load() { wrk -t"$1" -c"$2" -d"$3s" --latency -s chat.lua "$4"; }
+else
+  echo "wrk is not installed: the Load project generates the load." >&2
+  dotnet publish Load/Load.csproj -c Release -o "$work/load" >/dev/null
+  load() { dotnet "$work/load/Load.dll" "$2" "$3" "$4"; }
+fi
 
-upstream_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
+upstream_port=$(free_port); proxy_port=$(free_port); redis_port=$(free_port)
 admin_key="nxadm-bench-$(date +%s)"
 export Logging__LogLevel__Default=Warning
 
 # Each process runs with its own defaults (the gateway's are in its project file), as a user would start it.
 ASPNETCORE_URLS="http://127.0.0.1:$upstream_port" dotnet "$work/upstream/StaticUpstream.dll" & pids+=($!)
 ASPNETCORE_URLS="http://127.0.0.1:$proxy_port" Upstream="http://127.0.0.1:$upstream_port/" dotnet "$work/proxy/MinimalProxy.dll" & pids+=($!)
-(cd "$work" && exec env ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" \
-  Nexus__Registry__Enabled=false Nexus__LogFormat=text \
-  Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$work/gateway.db" \
-  Nexus__Gateway__Routes__Models__bench__0__Url="http://127.0.0.1:$upstream_port/" \
-  dotnet "$work/gateway/Nexus.Gateway.dll" >"$work/gateway.log" 2>&1) & pids+=($!)
-gateway_pid=${pids[2]}
+proxy_pid=${pids[1]}
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 & pids+=($!)
 
-wait_for "http://127.0.0.1:$gateway_port/health"
+names=("upstream direct" "minimal YARP proxy")
+urls=("http://127.0.0.1:$upstream_port" "http://127.0.0.1:$proxy_port")
+keys=("" "")
+gateway_targets=()
+gateway_pids=()
+
+# start_gateway NAME BUILD [ENV=VALUE...]: a gateway of BUILD (a folder under $work) with its own SQLite file and a
+# tenant with generous limits, so every limit and budget is checked but none refuses.
+start_gateway() {
+  local name="$1" build="$2"; shift 2
+  local port; port=$(free_port)
+  local state="$work/state-${#names[@]}"
+  mkdir -p "$state"
+  (cd "$state" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    Nexus__Registry__Enabled=false Nexus__LogFormat=text \
+    Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$state/gateway.db" \
+    Nexus__Gateway__Routes__Models__bench__0__Url="http://127.0.0.1:$upstream_port/" "$@" \
+    dotnet "$work/$build/Nexus.Gateway.dll" >"$state/gateway.log" 2>&1) & pids+=($!)
+  gateway_pids+=($!)
+  local url="http://127.0.0.1:$port"
+  wait_for "$url/health"
+  local tenant key
+  tenant=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","policy":{"requestsPerMinute":100000000,"tokensPerMinute":100000000000,"maxConcurrentRequests":1000,"dailyTokenBudget":1000000000000,"monthlyTokenBudget":1000000000000}}' \
+    "$url/admin/tenants" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  key=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"name":"bench"}' \
+    "$url/admin/tenants/$tenant/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  gateway_targets+=(${#names[@]})
+  names+=("$name"); urls+=("$url"); keys+=("$key")
+}
+
+for _ in $(seq 1 300); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+if [ -n "$baseline" ]; then
+  start_gateway "Nexus.Gateway before (auth, limits, audit, routing)" baseline
+  start_gateway "Nexus.Gateway before, limits in Redis" baseline ConnectionStrings__redis="127.0.0.1:$redis_port"
+fi
+start_gateway "Nexus.Gateway (auth, limits, audit, routing)" gateway
+start_gateway "Nexus.Gateway, limits in Redis" gateway ConnectionStrings__redis="127.0.0.1:$redis_port"
+
 for port in "$upstream_port" "$proxy_port"; do
   for _ in $(seq 1 300); do curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/chat/completions" && break; sleep 0.1; done
 done
-
-# A tenant with generous limits, so every limit and budget is checked but none refuses.
-tenant=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","policy":{"requestsPerMinute":100000000,"tokensPerMinute":100000000000,"maxConcurrentRequests":1000,"dailyTokenBudget":1000000000000,"monthlyTokenBudget":1000000000000}}' \
-  "http://127.0.0.1:$gateway_port/admin/tenants" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-key=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"name":"bench"}' \
-  "http://127.0.0.1:$gateway_port/admin/tenants/$tenant/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
 # wrk prints latency percentiles with --latency; convert "123.45us" / "1.23ms" to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
@@ -73,18 +115,15 @@ first_chunk_ms() { # url key
     | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }'
 }
 
-names=("upstream direct" "minimal YARP proxy" "Nexus.Gateway (auth, limits, audit, routing)")
-urls=("http://127.0.0.1:$upstream_port" "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$gateway_port")
-keys=("" "" "$key")
-rounds="${ROUNDS:-3}"
+targets=$(seq 0 $(( ${#names[@]} - 1 )))
 declare -a p50 p99 first errors rps
 
-for i in 0 1 2; do
-  BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d"${warmup}s" -s chat.lua "${urls[$i]}/v1/chat/completions" >/dev/null
+for i in $targets; do
+  BENCH_KEY="${keys[$i]}" load 2 32 "$warmup" "${urls[$i]}/v1/chat/completions" >/dev/null
   first_chunk_ms "${urls[$i]}" "${keys[$i]}" >/dev/null
 done
-for i in 0 1 2; do
-  c1=$(BENCH_KEY="${keys[$i]}" wrk -t1 -c1 -d"${duration}s" --latency -s chat.lua "${urls[$i]}/v1/chat/completions")
+for i in $targets; do
+  c1=$(BENCH_KEY="${keys[$i]}" load 1 1 "$duration" "${urls[$i]}/v1/chat/completions")
   p50[$i]=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
   p99[$i]=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
   errors[$i]=$(awk '/Non-2xx/ {print $5}' <<<"$c1")
@@ -93,8 +132,8 @@ done
 # Throughput rounds alternate between the targets, and each target's median is reported: on a shared machine one
 # measurement alone says as much about the neighbours as about the target.
 for _ in $(seq 1 "$rounds"); do
-  for i in 0 1 2; do
-    c32=$(BENCH_KEY="${keys[$i]}" wrk -t2 -c32 -d"${duration}s" -s chat.lua "${urls[$i]}/v1/chat/completions")
+  for i in $targets; do
+    c32=$(BENCH_KEY="${keys[$i]}" load 2 32 "$duration" "${urls[$i]}/v1/chat/completions")
     rps[$i]="${rps[$i]:-} $(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")"
     errors[$i]=$(( ${errors[$i]:-0} + $(awk '/Non-2xx/ {print $5}' <<<"$c32" | grep . || echo 0) ))
   done
@@ -104,21 +143,24 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { pr
 echo
 echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=32 throughput (req/s, median of $rounds) | first chunk p50 (ms) | non-2xx |"
 echo "|---|---|---|---|---|---|"
-for i in 0 1 2; do
+for i in $targets; do
   echo "| ${names[$i]} | ${p50[$i]} | ${p99[$i]} | $(median "${rps[$i]}") (${rps[$i]# }) | ${first[$i]} | ${errors[$i]:-0} |"
 done
 
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
-audited() {
-  curl -fs -H "Authorization: Bearer $admin_key" "http://127.0.0.1:$gateway_port/admin/usage" \
+audited() { # url
+  curl -fs -H "Authorization: Bearer $admin_key" "$1/admin/usage" \
     | python3 -c 'import json,sys; print(sum(r["requests"] for r in json.load(sys.stdin)))'
 }
 
-
-# Memory after a long run: keep the gateway busy until its audit trail holds SOAK requests.
-while [ "$(audited)" -lt "$soak" ]; do
-  BENCH_KEY="$key" wrk -t2 -c32 -d20s -s chat.lua "http://127.0.0.1:$gateway_port/v1/chat/completions" >/dev/null
-done
-sleep 2 # let the audit queue drain
+# Memory after a long run: keep each gateway busy until its audit trail holds SOAK requests.
 echo
-echo "Gateway resident memory after $(audited) audited requests: $(rss_mib "$gateway_pid") MiB (minimal proxy: $(rss_mib "${pids[1]}") MiB)."
+for n in "${!gateway_targets[@]}"; do
+  i=${gateway_targets[$n]}
+  while [ "$(audited "${urls[$i]}")" -lt "$soak" ]; do
+    BENCH_KEY="${keys[$i]}" load 2 32 20 "${urls[$i]}/v1/chat/completions" >/dev/null
+  done
+  sleep 2 # let the audit queue drain
+  echo "${names[$i]}: resident memory after $(audited "${urls[$i]}") audited requests: $(rss_mib "${gateway_pids[$n]}") MiB."
+done
+echo "Minimal proxy: $(rss_mib "$proxy_pid") MiB."

@@ -72,7 +72,12 @@ public abstract class LocalServer : IAsyncDisposable
         }
     }
 
-    public virtual async ValueTask DisposeAsync()
+    /// <summary>The running program's process id, for signals (0 before it starts).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
+    /// <summary>Kills the program and its children, keeping its data: a dependency going away under a test. A subclass
+    /// that can start again on the same port says so (e.g. <c>RestartAsync</c>).</summary>
+    public async Task KillAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -82,6 +87,12 @@ public abstract class LocalServer : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _process = null;
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         GC.SuppressFinalize(this);
     }
 }

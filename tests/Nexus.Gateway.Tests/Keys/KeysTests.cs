@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Tests.Infrastructure;
 
@@ -76,7 +77,7 @@ public sealed class KeysTests
     public async Task Chat_KeyPastItsExpiry_Returns401()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        var time = new ManualTime();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream), time: time);
         var (tenantId, _, _) = await gateway.CreateKeyAsync();
         using var created = await gateway.Admin.PostAsJsonAsync($"admin/tenants/{tenantId}/keys", new { name = "short", expiresAt = time.GetUtcNow().AddHours(1) });

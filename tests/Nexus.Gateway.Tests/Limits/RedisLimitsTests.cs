@@ -2,19 +2,25 @@ using System.Net;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Limits;
 using Nexus.Gateway.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace Nexus.Gateway.Tests.Limits;
 
 /// <summary>Limits in a real Redis, shared by gateway replicas.</summary>
 public sealed class RedisLimitsTests
 {
+    // Generous: these tests are about atomicity across replicas, and the whole suite shares two busy cores.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    private const string SharedTimeout = "00:00:02";
+
     private static object Chat => new { model = "llama", max_tokens = 90, messages = new[] { new { role = "user", content = "Hi" } } };
 
     [SkippableFact]
     public async Task RedisLimitStore_AcquireAndRelease_CountsAtomicallyAndReconciles()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var store = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var store = new RedisLimitStore(connection, Timeout);
         var now = DateTimeOffset.UtcNow;
         var policy = new Policy { RequestsPerMinute = 2, DailyTokenBudget = 250 };
         LimitPlan Plan() => new LimitPlan(LimitPlan.CountersFor("k:test", policy, now), 100);
@@ -42,8 +48,9 @@ public sealed class RedisLimitsTests
         await using var redis = await RedisServer.StartAsync();
         var lease = TimeSpan.FromSeconds(1);
         var plan = new LimitPlan(LimitPlan.CountersFor("k:test", new Policy { MaxConcurrentRequests = 1 }, DateTimeOffset.UtcNow), 0);
-        await using var survivor = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
-        var died = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var survivor = new RedisLimitStore(connection, Timeout, lease);
+        var died = new RedisLimitStore(connection, Timeout, lease);
         (await died.AcquireAsync(plan, CancellationToken.None)).Allowed.ShouldBeTrue();
 
         await died.DisposeAsync(); // stops renewing without releasing, as a killed process would
@@ -61,8 +68,9 @@ public sealed class RedisLimitsTests
         await using var redis = await RedisServer.StartAsync();
         var lease = TimeSpan.FromSeconds(2);
         var plan = new LimitPlan(LimitPlan.CountersFor("k:test", new Policy { MaxConcurrentRequests = 1 }, DateTimeOffset.UtcNow), 0);
-        await using var serving = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
-        await using var other = new RedisLimitStore(RespClient.FromConnectionString(redis.ConnectionString), lease);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var serving = new RedisLimitStore(connection, Timeout, lease);
+        await using var other = new RedisLimitStore(connection, Timeout, lease);
         var held = await serving.AcquireAsync(plan, CancellationToken.None);
 
         await Task.Delay(lease * 2.5); // a long stream: the slot must outlive its first lease
@@ -82,7 +90,8 @@ public sealed class RedisLimitsTests
         await using var upstream = await FakeUpstream.StartAsync();
         var settings = Routes.Model("llama", upstream)
             .With("Nexus:Gateway:SqlitePath", GatewayHost.NewDatabasePath())
-            .With("ConnectionStrings:redis", redis.ConnectionString);
+            .With("ConnectionStrings:redis", redis.ConnectionString)
+            .With("Nexus:Gateway:Limits:RedisTimeout", SharedTimeout);
         await using var first = await GatewayHost.StartAsync(settings);
         await using var second = await GatewayHost.StartAsync(settings);
         var (_, _, key) = await first.CreateKeyAsync(tenantPolicy: new { requestsPerMinute = 20 });
@@ -107,7 +116,8 @@ public sealed class RedisLimitsTests
         await using var upstream = await FakeUpstream.StartAsync();
         var settings = Routes.Model("llama", upstream)
             .With("Nexus:Gateway:SqlitePath", GatewayHost.NewDatabasePath())
-            .With("ConnectionStrings:redis", redis.ConnectionString);
+            .With("ConnectionStrings:redis", redis.ConnectionString)
+            .With("Nexus:Gateway:Limits:RedisTimeout", SharedTimeout);
         await using var first = await GatewayHost.StartAsync(settings);
         await using var second = await GatewayHost.StartAsync(settings);
         const int Budget = 1000;

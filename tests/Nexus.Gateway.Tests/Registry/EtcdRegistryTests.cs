@@ -9,7 +9,7 @@ using Nexus.Testing;
 namespace Nexus.Gateway.Tests.Registry;
 
 /// <summary>Several gateways sharing one real etcd: every gateway sees every registration, renewal and expiry.</summary>
-public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServer>, IAsyncLifetime
+public sealed class EtcdRegistryTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>, IAsyncLifetime
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<IAsyncDisposable> _owned = [];
@@ -145,10 +145,10 @@ public sealed class EtcdRegistryTests(EtcdServer etcd) : IClassFixture<EtcdServe
 
     private async Task<RegistryGateway> GatewayAsync(Dictionary<string, string?>? settings = null)
     {
-        Skip.If(etcd.Unavailable is not null, etcd.Unavailable);
+        var server = etcd.Require();
         var configuration = new Dictionary<string, string?>(settings ?? [])
         {
-            ["Nexus:Registry:Etcd:Url"] = etcd.ClientUrl!.ToString(),
+            ["Nexus:Registry:Etcd:Url"] = server.ClientUrl,
             ["Nexus:Registry:Etcd:Prefix"] = _prefix,
         };
         var gateway = await RegistryGateway.StartAsync(configuration);

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Nexus.Gateway.Limits;
+
+/// <summary>How the gateway talks to the shared limits store (<c>Nexus:Gateway:Limits</c>); used only with <c>ConnectionStrings:redis</c>.</summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Nexus:Gateway:Limits";
+
+    /// <summary>
+    /// Longest wait for one Redis call (connecting included) before the request is refused, or served on local limits
+    /// with <see cref="FailOpen"/>. Redis answers a limits script in well under a millisecond on a working network, so a
+    /// longer wait means it is down or frozen: requests must not queue behind it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// When Redis fails: <c>false</c> (the default) refuses requests with 503 <c>gateway_store_unavailable</c>, so no
+    /// limit or budget is ever exceeded; <c>true</c> admits them under this replica's own in-memory limits (a warning is
+    /// logged and <c>nexus.gateway.limits.fallbacks</c> counts them), so limits hold per replica rather than globally.
+    /// </summary>
+    public bool FailOpen { get; set; }
+}
