@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Nexus.ServiceDefaults.Errors;
 
 /// <summary>
-/// Turns the framework's <see cref="BadHttpRequestException"/> (malformed JSON, missing body, body over the size
-/// limit) into a 4xx with a message that says what was wrong, instead of a bare status or a 500.
+/// Turns the framework's <see cref="BadHttpRequestException"/> (malformed JSON or form, missing body, body over the
+/// size limit, body too slow) into a 4xx with a message that says what was wrong, instead of a bare status or a 500.
 /// Everything else falls through to the default 500 problem, which reveals nothing internal.
 /// </summary>
 internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
@@ -26,7 +27,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             ProblemDetails = new ProblemDetails
             {
                 Status = status,
-                Title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                Title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : ReasonPhrases.GetReasonPhrase(status),
                 Detail = status == StatusCodes.Status413PayloadTooLarge ? ErrorExtensions.BodyTooLarge(httpContext) : bad.Message,
             },
         });

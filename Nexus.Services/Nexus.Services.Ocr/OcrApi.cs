@@ -33,6 +33,7 @@ internal static partial class OcrApi
         if (!request.HasFormContentType) return Problem(StatusCodes.Status415UnsupportedMediaType, "Send the image as multipart/form-data in a 'file' field.");
         var form = await request.ReadFormAsync(cancellationToken);
         var file = form.Files.GetFile("file");
+        if (file is null && form.ContainsKey("file")) return Problem(StatusCodes.Status400BadRequest, "'file' must be a file part (with a filename), not a text field.");
         if (file is null || file.Length == 0) return Problem(StatusCodes.Status400BadRequest, "'file' is required: the image to read.");
         if (file.Length > options.Value.MaxUploadBytes) return Problem(StatusCodes.Status413PayloadTooLarge, $"'file' is {file.Length} bytes; the maximum is {options.Value.MaxUploadBytes}.");
 
@@ -54,6 +55,10 @@ internal static partial class OcrApi
             if (missing.Count > 0) return Problem(StatusCodes.Status400BadRequest, $"No tesseract data for {string.Join(", ", missing)}; installed: {string.Join(", ", installed)}.");
 
             return TypedResults.Ok(await engine.ReadAsync(path, language, cancellationToken));
+        }
+        catch (UnreadableInputException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"'file' could not be read as an image: {ex.Message}");
         }
         catch (EngineUnavailableException ex)
         {

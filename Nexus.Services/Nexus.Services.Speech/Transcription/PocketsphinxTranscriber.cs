@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Nexus.Services.Engines;
 
@@ -84,15 +85,18 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
     {
         string[] arguments;
         string executable;
+        Regex unreadable;
         if (Programs.Resolve(settings.Ffmpeg) is { } ffmpeg)
         {
             executable = ffmpeg;
             arguments = ["-hide_banner", "-loglevel", "error", "-y", "-i", input, "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", output];
+            unreadable = UnreadableInput.Ffmpeg();
         }
         else if (Programs.Resolve(settings.Sox) is { } sox)
         {
             executable = sox;
             arguments = [input, "-r", "16000", "-c", "1", "-b", "16", output];
+            unreadable = UnreadableInput.Sox();
         }
         else
         {
@@ -101,16 +105,6 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
 
         await using var conversion = EngineProcess.Start(executable, arguments, settings.EngineTimeout, cancellationToken);
         conversion.Input.Close();
-        try
-        {
-            await conversion.WaitForSuccessAsync();
-        }
-        catch (EngineUnavailableException ex)
-        {
-            throw new UnreadableAudioException($"The audio could not be decoded: {ex.Message}");
-        }
+        await conversion.WaitForSuccessAsync(unreadable);
     }
 }
-
-/// <summary>The upload is not audio the converters can read: the caller's mistake, a 400.</summary>
-internal sealed class UnreadableAudioException(string message) : Exception(message);
