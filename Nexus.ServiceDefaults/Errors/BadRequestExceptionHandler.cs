@@ -1,7 +1,9 @@
+using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 
 namespace Nexus.ServiceDefaults.Errors;
 
@@ -14,6 +16,11 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is InvalidOperationException && UnknownCharset(httpContext.Request) is { } charset)
+        {
+            exception = new BadHttpRequestException($"The request's charset '{charset}' is not an encoding this service can read; send UTF-8.", StatusCodes.Status415UnsupportedMediaType, exception);
+        }
+
         if (exception is not BadHttpRequestException bad) return false;
 
         var status = bad.StatusCode;
@@ -31,5 +38,23 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
                 Detail = status == StatusCodes.Status413PayloadTooLarge ? ErrorExtensions.BodyTooLarge(httpContext) : bad.Message,
             },
         });
+    }
+
+    /// <summary>
+    /// The body readers throw InvalidOperationException for a Content-Type charset that names no encoding
+    /// (<c>application/json; charset=nonsense</c>): the client's request, so a 415 rather than a 500.
+    /// </summary>
+    private static string? UnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || HeaderUtilities.RemoveQuotes(mediaType.Charset) is not { Length: > 0 } charset) return null;
+        try
+        {
+            Encoding.GetEncoding(charset.ToString());
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset.ToString();
+        }
     }
 }
