@@ -18,5 +18,6 @@ public sealed class ImageMalformedInputTests(ITestOutputHelper output)
         foreach (var failure in report.Failures) output.WriteLine(failure);
         report.Inputs.ShouldBeGreaterThanOrEqualTo(320);
         report.Failures.ShouldBeEmpty();
+        service.Requests.ServerErrors.ShouldBeEmpty();
     }
 }

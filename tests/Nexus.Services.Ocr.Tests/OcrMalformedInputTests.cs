@@ -37,6 +37,7 @@ public sealed class OcrMalformedInputTests(ITestOutputHelper output)
         foreach (var failure in report.Failures) output.WriteLine(failure);
         report.Inputs.ShouldBeGreaterThanOrEqualTo(320);
         report.Failures.ShouldBeEmpty();
+        service.Requests.ServerErrors.ShouldBeEmpty();
     }
 
     internal static int ExpectedStatus(string kind) => kind switch

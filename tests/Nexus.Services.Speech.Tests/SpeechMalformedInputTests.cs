@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using Nexus.Testing;
 using Xunit.Abstractions;
@@ -40,6 +42,28 @@ public sealed class SpeechMalformedInputTests(ITestOutputHelper output)
         foreach (var failure in report.Failures) output.WriteLine(failure);
         report.Inputs.ShouldBeGreaterThanOrEqualTo(360);
         report.Failures.ShouldBeEmpty();
+        service.Requests.ServerErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Transcription_ClientDisconnectsMidUpload_IsNoServerError()
+    {
+        await using var service = await SpeechHost.StartAsync();
+        var head = Encoding.ASCII.GetBytes(
+            "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: speech\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n"
+            + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF");
+
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(service.BaseAddress.Host, service.BaseAddress.Port);
+            await client.GetStream().WriteAsync(head);
+            await Eventually.TrueAsync(() => service.Requests.Started > 0, "the upload to be under way");
+            client.Client.LingerState = new LingerOption(true, 0); // Close with a reset, as a client that dies does.
+        }
+
+        var statuses = await Eventually.WaitAsync(() => service.Requests.Statuses.ToList(), s => s.Count > 0, "the service to finish the abandoned request");
+        output.WriteLine($"the service finished the abandoned upload with {string.Join(", ", statuses)}");
+        statuses.ShouldAllBe(status => status < 500);
     }
 
     private static int ExpectedStatus(string kind) => kind switch
