@@ -30,11 +30,12 @@ public static class ServiceFuzz
         var statuses = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentQueue<string>();
         var slowest = TimeSpan.Zero;
+        var slowestLock = new Lock();
         await Parallel.ForEachAsync(inputs, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (input, _) =>
         {
             var response = await SendAsync(baseAddress, input);
             statuses.AddOrUpdate(response.Status, 1, (_, n) => n + 1);
-            lock (failures)
+            lock (slowestLock)
             {
                 if (response.Elapsed > slowest) slowest = response.Elapsed;
             }

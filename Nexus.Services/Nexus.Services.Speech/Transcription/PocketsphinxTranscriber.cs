@@ -27,6 +27,7 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
             recognition.Input.Close();
             using var reader = new StreamReader(recognition.Output);
             var output = await reader.ReadToEndAsync(cancellationToken);
+            // Its input is the converter's 16 kHz WAV, never the upload: a failure here is the engine's.
             await recognition.WaitForSuccessAsync();
             return Parse(output);
         }
