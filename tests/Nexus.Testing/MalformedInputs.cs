@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Nexus.Testing;
 
@@ -43,8 +44,6 @@ public sealed class MalformedInputs
         _models = metadata["models"]?.AsArray().Select(m => m?["id"]?.GetValue<string>()).OfType<string>().ToList() ?? [];
         _functions = metadata["functions"]!.AsArray().Select(f => Function.From(f!)).ToList();
     }
-
-    public IReadOnlyList<string> Paths => _functions.Select(f => f.Path).ToList();
 
     /// <summary>At least <paramref name="total"/> inputs, spread evenly over the functions, each function's fixed cases first.</summary>
     public IReadOnlyList<MalformedInput> Generate(int total)
@@ -94,7 +93,7 @@ public sealed class MalformedInputs
         if (f.Method != "GET")
         {
             // Over the body size limit by declaration alone: refused before anything is read.
-            var contentType = f.Accepts("multipart/form-data") ? MultipartType() : f.ContentType;
+            var contentType = ContentTypeOf(f);
             yield return Input(f, "declared-over-limit", contentType, "{}"u8.ToArray(), declaredLength: 100L * 1024 * 1024 * 1024);
             // A huge declared length and a short body that never completes: the server must give up, not hang.
             var valid = Valid(f);
@@ -112,10 +111,10 @@ public sealed class MalformedInputs
     private static readonly Func<MalformedInputs, Function, MalformedInput>[] CommonCases =
     [
         (g, f) => g.Input(f, "wrong-content-type", g.Pick("text/plain", "application/xml", "application/x-www-form-urlencoded", "application/octet-stream", "image/png", "multipart/mixed; boundary=x", "application/json; charset=utf-16", "application/json; charset=nonsense", ";;;", "application/"), g.Bytes(g._random.Next(0, 300))),
-        (g, f) => g.Input(f, "random-bytes", f.ContentType, g.Bytes(g._random.Next(1, 4000))),
-        (g, f) => g.Input(f, "long-header", f.ContentType, g.Valid(f), headers: [new(g.Pick("X-Request-Id", "traceparent", "tracestate", "Accept", "Accept-Language", "X-Forwarded-For", "Cookie", "baggage"), new string(g.Pick('a', '-', '0', ',', ';'), g._random.Next(4000, 12000)))]),
-        (g, f) => g.Input(f, "garbage-header", f.ContentType, g.Valid(f), headers: [new(g.Pick("traceparent", "X-Request-Id", "Accept", "If-None-Match", "Range"), g.Pick("00-zz-zz-zz", "\t", "bytes=-99999999999999999999", "*/*;q=nan", "00-00000000000000000000000000000000-0000000000000000-00", "text/*;;;q=2"))]),
-        (g, f) => g.Input(f, "bad-query", f.ContentType, g.Valid(f), query: g.Pick("?%zz", "?%ff%fe=%c0%80", "?a=" + new string('b', 6000), "?" + string.Join('&', Enumerable.Repeat("x=1", 500)), "?model=%00", "?=&=&", "?%E0%A4%A")),
+        (g, f) => g.Input(f, "random-bytes", ContentTypeOf(f), g.Bytes(g._random.Next(1, 4000))),
+        (g, f) => g.Input(f, "long-header", ContentTypeOf(f), g.Valid(f), headers: [new(g.Pick("X-Request-Id", "traceparent", "tracestate", "Accept", "Accept-Language", "X-Forwarded-For", "Cookie", "baggage"), new string(g.Pick('a', '-', '0', ',', ';'), g._random.Next(4000, 12000)))]),
+        (g, f) => g.Input(f, "garbage-header", ContentTypeOf(f), g.Valid(f), headers: [new(g.Pick("traceparent", "X-Request-Id", "Accept", "If-None-Match", "Range"), g.Pick("00-zz-zz-zz", "\t", "bytes=-99999999999999999999", "*/*;q=nan", "00-00000000000000000000000000000000-0000000000000000-00", "text/*;;;q=2"))]),
+        (g, f) => g.Input(f, "bad-query", ContentTypeOf(f), g.Valid(f), query: g.Pick("?%zz", "?%ff%fe=%c0%80", "?a=" + new string('b', 6000), "?" + string.Join('&', Enumerable.Repeat("x=1", 500)), "?model=%00", "?=&=&", "?%E0%A4%A")),
     ];
 
     private static readonly Func<MalformedInputs, Function, MalformedInput>[] JsonCases =
@@ -250,6 +249,9 @@ public sealed class MalformedInputs
 
     private static string MultipartType(string boundary = Boundary) => $"multipart/form-data; boundary={boundary}";
 
+    /// <summary>The content type a well-formed request to the function carries (with the boundary for multipart).</summary>
+    private static string? ContentTypeOf(Function f) => f.Accepts("multipart/form-data") ? MultipartType() : f.ContentType;
+
     private string Text(string property) => property == "model" && _models.Count > 0 ? _models[_random.Next(_models.Count)] : "x";
 
     private string Property(Function f) => f.Properties.Count == 0 ? "x" : f.Properties[_random.Next(f.Properties.Count)];
@@ -289,7 +291,7 @@ public sealed class MalformedInputs
             var widgets = f["ui"]?["fields"]?.AsObject();
             var files = properties.Where(p => widgets?[p]?["widget"]?.GetValue<string>() is "image" or "audio" or "file").ToList();
             // Path templates ({id}) get a value a client might send.
-            var path = System.Text.RegularExpressions.Regex.Replace(f["path"]!.GetValue<string>(), "{[^}]+}", "x%2F..");
+            var path = Regex.Replace(f["path"]!.GetValue<string>(), "{[^}]+}", "x%2F..");
             return new Function(
                 f["name"]!.GetValue<string>(),
                 f["method"]!.GetValue<string>().ToUpper(CultureInfo.InvariantCulture),
