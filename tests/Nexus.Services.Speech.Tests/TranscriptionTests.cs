@@ -92,6 +92,21 @@ public sealed class TranscriptionTests
     }
 
     [SkippableFact]
+    public async Task Transcription_LongerThanMaxAudioDuration_Is400BeforePocketsphinxRuns()
+    {
+        TestPrograms.Require("pocketsphinx_continuous");
+        TestPrograms.Require("ffmpeg");
+        await using var service = await SpeechHost.StartAsync(new Dictionary<string, string?> { ["Speech:MaxAudioDuration"] = "00:00:02" });
+
+        using var response = await service.Http.PostAsync("v1/audio/transcriptions", Form(SilentWav(seconds: 5), "long.wav", "pocketsphinx-en-us", "json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        error["code"]!.GetValue<string>().ShouldBe("audio_too_long");
+        error["message"]!.GetValue<string>().ShouldContain("00:00:02");
+    }
+
+    [SkippableFact]
     public async Task Transcription_ConverterBroken_Is503NotTheClientsFault()
     {
         TestPrograms.Require("espeak-ng");
@@ -177,6 +192,29 @@ public sealed class TranscriptionTests
         transcript.Text.ShouldBe("hello world");
         transcript.Words.Select(w => w.Word).ShouldBe(["hello", "world"]);
         transcript.Segments.Single().End.ShouldBe(0.91);
+    }
+
+    /// <summary>16 kHz mono 16-bit PCM silence in a WAV file.</summary>
+    private static byte[] SilentWav(int seconds)
+    {
+        var data = 16_000 * 2 * seconds;
+        using var wav = new MemoryStream();
+        using var writer = new BinaryWriter(wav);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + data);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(16_000);
+        writer.Write(16_000 * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(data);
+        writer.Write(new byte[data]);
+        writer.Flush();
+        return wav.ToArray();
     }
 
     private static MultipartFormDataContent Form(byte[] audio, string fileName, string model, string format)

@@ -74,6 +74,10 @@ internal static class TranscriptionApi
                 _ => Results.Json(new TranscriptText(transcript.Text)),
             };
         }
+        catch (AudioTooLongException ex)
+        {
+            return OpenAIErrors.BadRequest(ex.Message, "file", "audio_too_long");
+        }
         catch (UnreadableInputException ex)
         {
             return OpenAIErrors.BadRequest($"'file' could not be decoded as audio: {ex.Message}", "file", "invalid_audio");
