@@ -30,8 +30,8 @@ public sealed class SpeechOptions
     /// <summary>Largest audio upload accepted for transcription (OpenAI's limit is 25 MB).</summary>
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
-    /// <summary>Longest audio the local engine transcribes; the upstream has its own limits.</summary>
-    public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Longest audio the local engine transcribes: what pocketsphinx, at about real time, reads within <see cref="EngineTimeout"/>. The upstream has its own limits.</summary>
+    public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>An OpenAI-compatible transcription upstream (whisper.cpp server, faster-whisper-server, OpenAI); optional.</summary>
     public TranscriptionUpstreamOptions Upstream { get; set; } = new();
