@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -25,6 +26,7 @@ internal static class ErrorExtensions
             if (Activity.Current is { } activity) context.ProblemDetails.Extensions.TryAdd("traceId", activity.TraceId.ToHexString());
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddTransient<IStartupFilter, ClientFormStartupFilter>();
 
         // Let binding failures reach the exception handler, which explains them, instead of ending as an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

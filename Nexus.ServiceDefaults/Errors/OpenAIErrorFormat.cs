@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.Primitives;
 using Nexus.Contract;
 
 namespace Nexus.ServiceDefaults.Errors;
@@ -17,10 +20,35 @@ public sealed class OpenAIErrorFormat
 }
 
 /// <summary>Writes problem details as OpenAI's error envelope for endpoints marked with <see cref="OpenAIErrorFormat"/>.</summary>
-internal sealed class OpenAIErrorWriter : IProblemDetailsWriter
+internal sealed class OpenAIErrorWriter(EndpointDataSource endpoints) : IProblemDetailsWriter
 {
+    private OpenAIRoutes? _openAIRoutes;
+
     public bool CanWrite(ProblemDetailsContext context) =>
-        OpenAIErrorFormat.AppliesTo(context.AdditionalMetadata) || OpenAIErrorFormat.AppliesTo(context.HttpContext.GetEndpoint()?.Metadata);
+        OpenAIErrorFormat.AppliesTo(context.AdditionalMetadata)
+        || OpenAIErrorFormat.AppliesTo(context.HttpContext.GetEndpoint()?.Metadata)
+        || (context.HttpContext.GetEndpoint() is not RouteEndpoint && IsOpenAIRoute(context.HttpContext.Request.Path));
+
+    /// <summary>
+    /// A wrong method or content type on an OpenAI route is answered by routing's own 405/415 endpoint, which carries
+    /// none of the route's metadata: the path tells whose error it is.
+    /// </summary>
+    private bool IsOpenAIRoute(PathString path)
+    {
+        if (_openAIRoutes is not { Token.HasChanged: false } routes)
+        {
+            var token = endpoints.GetChangeToken();
+            var matchers = endpoints.Endpoints.OfType<RouteEndpoint>()
+                .Where(e => OpenAIErrorFormat.AppliesTo(e.Metadata))
+                .Select(e => new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary()))
+                .ToArray();
+            _openAIRoutes = routes = new OpenAIRoutes(token, matchers);
+        }
+
+        return routes.Matchers.Any(matcher => matcher.TryMatch(path, new RouteValueDictionary()));
+    }
+
+    private sealed record OpenAIRoutes(IChangeToken Token, TemplateMatcher[] Matchers);
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {

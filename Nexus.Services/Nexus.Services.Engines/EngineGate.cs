@@ -30,3 +30,7 @@ public sealed class EngineGate(int maxConcurrency, TimeSpan queueTimeout) : IDis
 
 /// <summary>An engine is missing, failed or is saturated: the request gets a 503 that says which and why.</summary>
 public sealed class EngineUnavailableException(string message) : Exception(message);
+
+/// <summary>The engine ran and could not read what the client sent (a corrupt image, bytes that are not audio): a 400
+/// with the engine's reason, never a 503, which would count a client's file against the instance.</summary>
+public sealed class UnreadableInputException(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace Nexus.Services.Engines;
 
@@ -9,13 +10,15 @@ namespace Nexus.Services.Engines;
 public sealed class EngineProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly CancellationToken _cancellation;
     private readonly CancellationTokenSource _lifetime;
     private readonly CancellationTokenRegistration _killOnCancel;
     private readonly Task<string> _errors;
 
-    private EngineProcess(Process process, CancellationTokenSource lifetime)
+    private EngineProcess(Process process, CancellationToken cancellation, CancellationTokenSource lifetime)
     {
         _process = process;
+        _cancellation = cancellation;
         _lifetime = lifetime;
         _killOnCancel = lifetime.Token.Register(Kill);
         _errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -49,27 +52,49 @@ public sealed class EngineProcess : IAsyncDisposable
 
         var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         lifetime.CancelAfter(timeout);
-        return new EngineProcess(process, lifetime);
+        return new EngineProcess(process, cancellationToken, lifetime);
     }
 
-    /// <summary>Waits for the engine to exit; a non-zero exit becomes an <see cref="EngineUnavailableException"/> with its error output.</summary>
-    public async Task WaitForSuccessAsync()
+    /// <summary>
+    /// Waits for the engine to exit. A non-zero exit whose error output matches <paramref name="unreadableInput"/> (the
+    /// engine's own words for "I cannot read this", checked against the real program) is the caller's input: an
+    /// <see cref="UnreadableInputException"/> with those lines as the reason. Any other failure, or a run past the
+    /// timeout, is the engine's: an <see cref="EngineUnavailableException"/>. A cancelled request stays cancelled.
+    /// </summary>
+    public async Task WaitForSuccessAsync(Regex? unreadableInput = null)
     {
         try
         {
             await _process.WaitForExitAsync(_lifetime.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested)
         {
-            throw new EngineUnavailableException($"{_process.StartInfo.FileName} did not finish in time and was stopped.");
+            throw new EngineUnavailableException($"{Name} did not finish in time and was stopped.");
         }
 
-        if (_process.ExitCode != 0)
-        {
-            var errors = (await _errors).Trim();
-            throw new EngineUnavailableException($"{Path.GetFileName(_process.StartInfo.FileName)} failed (exit {_process.ExitCode}): {(errors.Length > 300 ? errors[..300] : errors)}");
-        }
+        if (_process.ExitCode == 0) return;
+        var errors = Redact((await _errors).Trim());
+        var reasons = unreadableInput is null
+            ? []
+            : errors.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(line => unreadableInput.IsMatch(line)).ToList();
+        if (reasons.Count > 0) throw new UnreadableInputException($"{Name} cannot read the input: {Shorten(string.Join("; ", reasons))}");
+        throw new EngineUnavailableException($"{Name} failed (exit {_process.ExitCode}): {Shorten(errors)}");
     }
+
+    private string Name => Path.GetFileName(_process.StartInfo.FileName);
+
+    /// <summary>Error output names files by the paths it was given; a client is told only their file names.</summary>
+    private string Redact(string errors)
+    {
+        foreach (var argument in _process.StartInfo.ArgumentList)
+        {
+            if (Path.IsPathFullyQualified(argument)) errors = errors.Replace(argument, Path.GetFileName(argument), StringComparison.Ordinal);
+        }
+
+        return errors;
+    }
+
+    private static string Shorten(string text) => text.Length > 300 ? text[..300] : text;
 
     public async ValueTask DisposeAsync()
     {

@@ -33,6 +33,7 @@ internal static partial class OcrApi
         if (!request.HasFormContentType) return Problem(StatusCodes.Status415UnsupportedMediaType, "Send the image as multipart/form-data in a 'file' field.");
         var form = await request.ReadFormAsync(cancellationToken);
         var file = form.Files.GetFile("file");
+        if (file is null && form.ContainsKey("file")) return Problem(StatusCodes.Status400BadRequest, "'file' must be a file part (with a filename), not a text field.");
         if (file is null || file.Length == 0) return Problem(StatusCodes.Status400BadRequest, "'file' is required: the image to read.");
         if (file.Length > options.Value.MaxUploadBytes) return Problem(StatusCodes.Status413PayloadTooLarge, $"'file' is {file.Length} bytes; the maximum is {options.Value.MaxUploadBytes}.");
 
@@ -47,13 +48,27 @@ internal static partial class OcrApi
                 await file.CopyToAsync(target, cancellationToken);
             }
 
-            if (!ImageFormats.IsSupported(path)) return Problem(StatusCodes.Status415UnsupportedMediaType, "'file' is not a PNG, JPEG, TIFF, BMP, GIF or WebP image.");
+            ImageHeader? header;
+            await using (var image = File.OpenRead(path))
+            {
+                header = ImageHeader.Read(image);
+            }
+
+            if (header is null) return Problem(StatusCodes.Status415UnsupportedMediaType, "'file' is not a PNG, JPEG, TIFF, BMP, GIF or WebP image.");
+            if (header.Pixels > options.Value.MaxPixels)
+            {
+                return Problem(StatusCodes.Status400BadRequest, $"'file' is a {header.Width}x{header.Height} {header.Format} ({header.Pixels / 1_000_000} megapixels); the most this service reads is {options.Value.MaxPixels / 1_000_000} megapixels.");
+            }
 
             var installed = await engine.LanguagesAsync(cancellationToken);
             var missing = language.Split('+').Where(l => !installed.Contains(l)).ToList();
             if (missing.Count > 0) return Problem(StatusCodes.Status400BadRequest, $"No tesseract data for {string.Join(", ", missing)}; installed: {string.Join(", ", installed)}.");
 
             return TypedResults.Ok(await engine.ReadAsync(path, language, cancellationToken));
+        }
+        catch (UnreadableInputException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"'file' could not be read as an image: {ex.Message}");
         }
         catch (EngineUnavailableException ex)
         {
@@ -81,32 +96,4 @@ internal static partial class OcrApi
 
     [GeneratedRegex("^[a-z_]{3,20}(\\+[a-z_]{3,20}){0,4}$")]
     private static partial Regex LanguageCodes();
-}
-
-/// <summary>Recognises the image formats tesseract reads by their first bytes, so other uploads get a clear 415.</summary>
-internal static class ImageFormats
-{
-    private static readonly byte[][] Signatures =
-    [
-        [0x89, 0x50, 0x4E, 0x47], // PNG
-        [0xFF, 0xD8, 0xFF], // JPEG
-        [0x49, 0x49, 0x2A, 0x00], // TIFF, little-endian
-        [0x4D, 0x4D, 0x00, 0x2A], // TIFF, big-endian
-        [0x42, 0x4D], // BMP
-        [0x47, 0x49, 0x46, 0x38], // GIF
-    ];
-
-    public static bool IsSupported(string path)
-    {
-        var buffer = new byte[12];
-        using var stream = File.OpenRead(path);
-        var head = buffer.AsSpan(0, stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
-        if (head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8)) return true;
-        foreach (var signature in Signatures)
-        {
-            if (head.StartsWith(signature)) return true;
-        }
-
-        return false;
-    }
 }

@@ -18,6 +18,9 @@ public sealed class OcrOptions
 
     /// <summary>Largest image accepted.</summary>
     public long MaxUploadBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Most pixels (width times height) an image may declare; an A4 page at 600 dpi is 35 million.</summary>
+    public long MaxPixels { get; set; } = 50_000_000;
 }
 
 internal sealed class OcrOptionsValidator : IValidateOptions<OcrOptions>
@@ -29,6 +32,7 @@ internal sealed class OcrOptionsValidator : IValidateOptions<OcrOptions>
         if (options.QueueTimeout <= TimeSpan.Zero) errors.Add("Ocr:QueueTimeout must be positive.");
         if (options.EngineTimeout <= TimeSpan.Zero) errors.Add("Ocr:EngineTimeout must be positive.");
         if (options.MaxUploadBytes <= 0) errors.Add("Ocr:MaxUploadBytes must be positive.");
+        if (options.MaxPixels <= 0) errors.Add("Ocr:MaxPixels must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -14,7 +14,7 @@ internal sealed class TesseractEngine(IOptions<OcrOptions> options, EngineGate g
         run.Input.Close();
         using var reader = new StreamReader(run.Output);
         var tsv = await reader.ReadToEndAsync(cancellationToken);
-        await run.WaitForSuccessAsync();
+        await run.WaitForSuccessAsync(UnreadableInput.Tesseract());
         return TesseractOutput.Parse(tsv, language);
     }
 

@@ -30,6 +30,9 @@ public sealed class SpeechOptions
     /// <summary>Largest audio upload accepted for transcription (OpenAI's limit is 25 MB).</summary>
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>Longest audio the local engine transcribes: what pocketsphinx, at about real time, reads within <see cref="EngineTimeout"/>. The upstream has its own limits.</summary>
+    public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>An OpenAI-compatible transcription upstream (whisper.cpp server, faster-whisper-server, OpenAI); optional.</summary>
     public TranscriptionUpstreamOptions Upstream { get; set; } = new();
 }
@@ -56,6 +59,7 @@ internal sealed class SpeechOptionsValidator : IValidateOptions<SpeechOptions>
         if (options.QueueTimeout <= TimeSpan.Zero) errors.Add("Speech:QueueTimeout must be positive.");
         if (options.EngineTimeout <= TimeSpan.Zero) errors.Add("Speech:EngineTimeout must be positive.");
         if (options.MaxUploadBytes <= 0) errors.Add("Speech:MaxUploadBytes must be positive.");
+        if (options.MaxAudioDuration <= TimeSpan.Zero) errors.Add("Speech:MaxAudioDuration must be positive.");
         if (options.Upstream.Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             errors.Add($"Speech:Upstream:Url '{url}' must be an absolute http or https URL.");

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Nexus.Services.Image.Backends;
+using Nexus.Testing;
 
 namespace Nexus.Services.Image.Tests;
 
@@ -21,8 +20,7 @@ internal sealed class FakeAutomatic1111 : IAsyncDisposable
 
     public static async Task<FakeAutomatic1111> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder(slim: true);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         FakeAutomatic1111? self = null;
@@ -33,14 +31,9 @@ internal sealed class FakeAutomatic1111 : IAsyncDisposable
             var image = PngWriter.Encode(8, 8, new byte[8 * 8 * 3]);
             return Results.Json(new { images = new[] { Convert.ToBase64String(image) }, parameters = new { }, info = "{}" });
         });
-        await app.StartAsync();
-        self = new FakeAutomatic1111(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        self = new FakeAutomatic1111(app, (await TestWebHost.StartAsync(app)).ToString().TrimEnd('/'));
         return self;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await TestWebHost.StopAsync(_app);
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Nexus.Testing;
 
 namespace Nexus.Services.Ocr.Tests;
 
@@ -61,6 +60,49 @@ public sealed class OcrTests
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
     }
 
+    [SkippableFact]
+    public async Task Ocr_CorruptPng_Is400WithTesseractsReason()
+    {
+        RequireTesseract();
+        await using var service = await OcrHost.StartAsync();
+        byte[] corrupt = [.. TwoLines[..8], .. "GARBAGE AFTER A VALID SIGNATURE"u8.ToArray()];
+
+        using var response = await service.Http.PostAsync("v1/ocr", Form(corrupt, "corrupt.png"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+        detail.ShouldContain("could not be read as an image");
+        detail.ShouldContain("png");
+    }
+
+    [Fact]
+    public async Task Ocr_TesseractBroken_Is503NotTheClientsFault()
+    {
+        // Lists its languages, then fails every run as a tesseract missing a library does.
+        var tesseract = Path.Combine(Path.GetTempPath(), $"nexus-broken-tesseract-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(tesseract, """
+            #!/bin/sh
+            if [ "$1" = "--list-langs" ]; then echo 'List of available languages in "/usr/share/tessdata/" (1):'; echo eng; exit 0; fi
+            echo "tesseract: error while loading shared libraries: libtesseract.so.5: cannot open shared object file" >&2
+            exit 127
+            """);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tesseract, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            await using var service = await OcrHost.StartAsync(new Dictionary<string, string?> { ["Ocr:Tesseract"] = tesseract });
+
+            using var response = await service.Http.PostAsync("v1/ocr", Form(TwoLines, "two-lines.png"));
+
+            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().ShouldContain("shared libraries");
+        }
+        finally
+        {
+            File.Delete(tesseract);
+        }
+    }
+
     [Fact]
     public async Task Ocr_TesseractMissing_IsNotReadyAnd503()
     {
@@ -93,50 +135,5 @@ public sealed class OcrTests
 
     private static MultipartFormDataContent Form(byte[] image, string fileName) => new() { { new ByteArrayContent(image), "file", fileName } };
 
-    private static void RequireTesseract()
-    {
-        var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "tesseract")));
-        if (!found && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException("tesseract is required in CI; .ci/run installs it.");
-        }
-
-        Skip.IfNot(found, "tesseract is not installed.");
-    }
-
-    private sealed class OcrHost : IAsyncDisposable
-    {
-        private OcrHost(WebApplication app, HttpClient http)
-        {
-            App = app;
-            Http = http;
-        }
-
-        public WebApplication App { get; }
-        public HttpClient Http { get; }
-
-        public static async Task<OcrHost> StartAsync(IDictionary<string, string?>? settings = null)
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Services.Ocr", EnvironmentName = "Testing" });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Nexus:Name"] = "ocr", ["Nexus:Kind"] = "ocr" });
-            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-            builder.AddServiceDefaults();
-            builder.AddOcrService();
-            var app = builder.Build();
-            app.MapDefaultEndpoints();
-            app.MapOcrApi();
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new OcrHost(app, new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromSeconds(60) });
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-    }
+    private static void RequireTesseract() => TestPrograms.Require("tesseract");
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Nexus.Testing;
 
 namespace Nexus.Services.Speech.Tests;
 
@@ -8,7 +9,7 @@ public sealed class SynthesisTests
     [SkippableFact]
     public async Task Speech_Wav_ReturnsStreamedWaveAudio()
     {
-        Engines.Require("espeak-ng");
+        TestPrograms.Require("espeak-ng");
         await using var service = await SpeechHost.StartAsync();
 
         using var response = await service.Http.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "Hello from Nexus.", voice = "alloy", response_format = "wav" });
@@ -25,7 +26,7 @@ public sealed class SynthesisTests
     [SkippableFact]
     public async Task Speech_Pcm_IsRawSamplesWithoutHeader()
     {
-        Engines.Require("espeak-ng");
+        TestPrograms.Require("espeak-ng");
         await using var service = await SpeechHost.StartAsync();
 
         using var response = await service.Http.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "Testing.", voice = "echo", response_format = "pcm" });
@@ -40,7 +41,8 @@ public sealed class SynthesisTests
     [SkippableFact]
     public async Task Speech_Mp3_IsTranscodedByFfmpeg()
     {
-        Engines.Require("espeak-ng", "ffmpeg");
+        TestPrograms.Require("espeak-ng");
+        TestPrograms.Require("ffmpeg");
         await using var service = await SpeechHost.StartAsync();
 
         using var response = await service.Http.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "Testing.", voice = "nova" });
@@ -60,7 +62,7 @@ public sealed class SynthesisTests
     [InlineData("""{"model":"tts-1","input":""", 400, null)]
     public async Task Speech_BadRequest_GetsOpenAIErrorNamingTheField(string body, int status, string? param)
     {
-        Engines.Require("espeak-ng");
+        TestPrograms.Require("espeak-ng");
         await using var service = await SpeechHost.StartAsync();
 
         using var response = await service.Http.PostAsync("v1/audio/speech", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -69,6 +71,27 @@ public sealed class SynthesisTests
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         error["message"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
         error["param"]?.GetValue<string>().ShouldBe(param);
+    }
+
+    [Theory]
+    [InlineData("POST", "text/plain", 415)]
+    [InlineData("POST", "application/json; charset=nonsense", 415)]
+    [InlineData("GET", null, 405)]
+    public async Task Speech_WrongMethodOrContentType_GetsOpenAIErrorNot500(string method, string? contentType, int status)
+    {
+        await using var service = await SpeechHost.StartAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "v1/audio/speech");
+        if (contentType is not null)
+        {
+            request.Content = new ByteArrayContent("""{"model":"tts-1","input":"hi"}"""u8.ToArray());
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var response = await service.Http.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
     }
 
     [Fact]
@@ -105,7 +128,7 @@ public sealed class SynthesisTests
     [SkippableFact]
     public async Task Voices_ComeFromEspeak()
     {
-        Engines.Require("espeak-ng");
+        TestPrograms.Require("espeak-ng");
         await using var service = await SpeechHost.StartAsync();
 
         var voices = JsonNode.Parse(await service.Http.GetStringAsync("v1/audio/voices"))!.AsArray();

@@ -1,8 +1,7 @@
 using System.ClientModel;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using OpenAI;
+using Nexus.Testing;
 using OpenAI.Audio;
 
 namespace Nexus.Services.Speech.Tests;
@@ -16,11 +15,11 @@ public sealed class ThroughGatewayTests
     [SkippableFact]
     public async Task OpenAISdk_SpeechThroughTheGateway_ReachesTheRegisteredServiceByModelName()
     {
-        Engines.Require("espeak-ng");
+        TestPrograms.Require("espeak-ng");
         var gateway = await StartGatewayAsync();
         try
         {
-            var gatewayUrl = Address(gateway);
+            var gatewayUrl = TestWebHost.BaseAddress(gateway).ToString().TrimEnd('/');
             await using var speech = await SpeechHost.StartAsync(new Dictionary<string, string?>
             {
                 ["Nexus:Registry:Enabled"] = "true",
@@ -41,15 +40,13 @@ public sealed class ThroughGatewayTests
         }
         finally
         {
-            await gateway.StopAsync();
-            await gateway.DisposeAsync();
+            await TestWebHost.StopAsync(gateway);
         }
     }
 
     private static async Task<WebApplication> StartGatewayAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Nexus.Gateway", EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -64,23 +61,16 @@ public sealed class ThroughGatewayTests
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapNexusGateway();
-        await app.StartAsync();
+        await TestWebHost.StartAsync(app);
         return app;
     }
 
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
-    private static async Task WaitUntilReadyAsync(HttpClient admin)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var instances = JsonNode.Parse(await admin.GetStringAsync("v1/registry/instances?state=ready", timeout.Token))!;
-            if (instances.ToJsonString().Contains("\"speech\"", StringComparison.Ordinal)) return;
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    private static Task WaitUntilReadyAsync(HttpClient admin) =>
+        Eventually.WaitAsync(
+            () => admin.GetStringAsync("v1/registry/instances?state=ready"),
+            instances => instances.Contains("\"speech\"", StringComparison.Ordinal),
+            "the speech service to be ready in the registry",
+            TimeSpan.FromSeconds(30));
 
     private static async Task<string> CreateTenantKeyAsync(HttpClient admin)
     {

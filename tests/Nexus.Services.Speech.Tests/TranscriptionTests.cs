@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Nexus.Services.Speech.Transcription;
+using Nexus.Testing;
 
 namespace Nexus.Services.Speech.Tests;
 
@@ -11,7 +10,8 @@ public sealed class TranscriptionTests
     [SkippableFact]
     public async Task RoundTrip_SynthesisedSentence_IsTranscribedBackByPocketsphinx()
     {
-        Engines.Require("espeak-ng", "pocketsphinx_continuous");
+        TestPrograms.Require("espeak-ng");
+        TestPrograms.Require("pocketsphinx_continuous");
         await using var service = await SpeechHost.StartAsync();
         using var speech = await service.Http.PostAsJsonAsync("v1/audio/speech", new
         {
@@ -39,7 +39,8 @@ public sealed class TranscriptionTests
     [SkippableFact]
     public async Task Transcription_TextFormat_IsPlainText()
     {
-        Engines.Require("espeak-ng", "pocketsphinx_continuous");
+        TestPrograms.Require("espeak-ng");
+        TestPrograms.Require("pocketsphinx_continuous");
         await using var service = await SpeechHost.StartAsync();
         using var speech = await service.Http.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "hello world", voice = "alloy", response_format = "wav" });
         var audio = await speech.Content.ReadAsByteArrayAsync();
@@ -53,13 +54,82 @@ public sealed class TranscriptionTests
     [SkippableFact]
     public async Task Transcription_NotAudio_Is400()
     {
-        Engines.Require("pocketsphinx_continuous", "ffmpeg");
+        TestPrograms.Require("pocketsphinx_continuous");
+        TestPrograms.Require("ffmpeg");
         await using var service = await SpeechHost.StartAsync();
 
         using var response = await service.Http.PostAsync("v1/audio/transcriptions", Form("this is not audio"u8.ToArray(), "notes.wav", "pocketsphinx-en-us", "json"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["param"]!.GetValue<string>().ShouldBe("file");
+    }
+
+    [SkippableTheory]
+    [InlineData("corrupt.png", "ffmpeg")]
+    [InlineData("truncated.m4a", "ffmpeg")]
+    [InlineData("notes.wav", "sox")]
+    public async Task Transcription_UndecodableAudio_Is400WithTheConvertersReason(string fileName, string converter)
+    {
+        TestPrograms.Require("pocketsphinx_continuous");
+        TestPrograms.Require(converter);
+        // With ffmpeg absent (a path that does not exist), sox converts.
+        var settings = converter == "sox" ? new Dictionary<string, string?> { ["Speech:Ffmpeg"] = "/nonexistent/ffmpeg" } : null;
+        await using var service = await SpeechHost.StartAsync(settings);
+        byte[] upload = fileName switch
+        {
+            "corrupt.png" => [0x89, .. "PNG\r\n\x1a\n"u8.ToArray(), .. new byte[64]],
+            "truncated.m4a" => [0, 0, 0, 0x20, .. "ftypM4A \0\0\0\0M4A mp42isom"u8.ToArray()],
+            _ => "not audio at all"u8.ToArray(),
+        };
+
+        using var response = await service.Http.PostAsync("v1/audio/transcriptions", Form(upload, fileName, "pocketsphinx-en-us", "json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        error["code"]!.GetValue<string>().ShouldBe("invalid_audio");
+        error["message"]!.GetValue<string>().ShouldContain($"{converter} cannot read the input");
+        error["message"]!.GetValue<string>().ShouldNotContain(Path.GetTempPath());
+    }
+
+    [SkippableFact]
+    public async Task Transcription_LongerThanMaxAudioDuration_Is400BeforePocketsphinxRuns()
+    {
+        TestPrograms.Require("pocketsphinx_continuous");
+        TestPrograms.Require("ffmpeg");
+        await using var service = await SpeechHost.StartAsync(new Dictionary<string, string?> { ["Speech:MaxAudioDuration"] = "00:00:02" });
+
+        using var response = await service.Http.PostAsync("v1/audio/transcriptions", Form(SilentWav(seconds: 5), "long.wav", "pocketsphinx-en-us", "json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        error["code"]!.GetValue<string>().ShouldBe("audio_too_long");
+        error["message"]!.GetValue<string>().ShouldContain("00:00:02");
+    }
+
+    [SkippableFact]
+    public async Task Transcription_ConverterBroken_Is503NotTheClientsFault()
+    {
+        TestPrograms.Require("espeak-ng");
+        TestPrograms.Require("pocketsphinx_continuous");
+        // Fails as an ffmpeg that cannot write its output does, whatever it is given.
+        var ffmpeg = Path.Combine(Path.GetTempPath(), $"nexus-broken-ffmpeg-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(ffmpeg, "#!/bin/sh\necho \"out.wav: No space left on device\" >&2\nexit 1\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(ffmpeg, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            await using var service = await SpeechHost.StartAsync(new Dictionary<string, string?> { ["Speech:Ffmpeg"] = ffmpeg });
+            using var speech = await service.Http.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "hello", voice = "alloy", response_format = "wav" });
+            var audio = await speech.Content.ReadAsByteArrayAsync();
+
+            using var response = await service.Http.PostAsync("v1/audio/transcriptions", Form(audio, "hello.wav", "pocketsphinx-en-us", "json"));
+
+            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync());
+            JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>().ShouldContain("No space left on device");
+        }
+        finally
+        {
+            File.Delete(ffmpeg);
+        }
     }
 
     [Theory]
@@ -124,6 +194,29 @@ public sealed class TranscriptionTests
         transcript.Segments.Single().End.ShouldBe(0.91);
     }
 
+    /// <summary>16 kHz mono 16-bit PCM silence in a WAV file.</summary>
+    private static byte[] SilentWav(int seconds)
+    {
+        var data = 16_000 * 2 * seconds;
+        using var wav = new MemoryStream();
+        using var writer = new BinaryWriter(wav);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + data);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(16_000);
+        writer.Write(16_000 * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(data);
+        writer.Write(new byte[data]);
+        writer.Flush();
+        return wav.ToArray();
+    }
+
     private static MultipartFormDataContent Form(byte[] audio, string fileName, string model, string format)
     {
         var form = new MultipartFormDataContent
@@ -138,8 +231,7 @@ public sealed class TranscriptionTests
     /// <summary>An OpenAI-compatible transcription server: multipart in, verbose_json out.</summary>
     private static async Task<FakeWhisper> FakeWhisperAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder(slim: true);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeWhisper(app);
@@ -159,8 +251,7 @@ public sealed class TranscriptionTests
                 words = new[] { new { word = "the", start = 0.0, end = 0.2 } },
             });
         }).DisableAntiforgery();
-        await app.StartAsync();
-        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Url = (await TestWebHost.StartAsync(app)).ToString().TrimEnd('/');
         return fake;
     }
 
@@ -170,10 +261,6 @@ public sealed class TranscriptionTests
         public string? LastAuthorization { get; set; }
         public string? LastModel { get; set; }
 
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        public async ValueTask DisposeAsync() => await TestWebHost.StopAsync(app);
     }
 }

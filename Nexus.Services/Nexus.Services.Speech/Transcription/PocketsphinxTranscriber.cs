@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Nexus.Services.Engines;
 
@@ -12,6 +13,10 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
 {
     public const string ModelId = "pocketsphinx-en-us";
 
+    // The converted audio: 16 kHz, mono, 16-bit; ffmpeg's WAV header is 44 to 78 bytes.
+    private const int BytesPerSecond = 16_000 * 2;
+    private const int WavHeaderBytes = 78;
+
     public async Task<Transcript> TranscribeAsync(string audioPath, string fileName, TranscriptionForm form, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -21,11 +26,16 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
         {
             using var slot = await gate.EnterAsync(cancellationToken);
             await ConvertAsync(audioPath, converted, settings, cancellationToken);
+            if (new FileInfo(converted).Length - WavHeaderBytes > settings.MaxAudioDuration.TotalSeconds * BytesPerSecond)
+            {
+                throw new AudioTooLongException($"'file' is longer than {settings.MaxAudioDuration}, the most the local engine transcribes (Speech:MaxAudioDuration); send a shorter clip.");
+            }
 
             await using var recognition = EngineProcess.Start(pocketsphinx, ["-infile", converted, "-time", "yes", "-logfn", "/dev/null"], settings.EngineTimeout, cancellationToken);
             recognition.Input.Close();
             using var reader = new StreamReader(recognition.Output);
             var output = await reader.ReadToEndAsync(cancellationToken);
+            // Its input is the converter's 16 kHz WAV, never the upload: a failure here is the engine's.
             await recognition.WaitForSuccessAsync();
             return Parse(output);
         }
@@ -80,19 +90,27 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
         return new Transcript("transcribe", "english", duration, string.Join(' ', segments.Select(s => s.Text)), segments, words);
     }
 
+    /// <summary>
+    /// Converts at most a second more than <see cref="SpeechOptions.MaxAudioDuration"/>: 13 MB of Opus holds ten hours
+    /// of audio, which pocketsphinx would take longer than its timeout to read, holding an engine slot all the while.
+    /// </summary>
     private static async Task ConvertAsync(string input, string output, SpeechOptions settings, CancellationToken cancellationToken)
     {
+        var limit = (settings.MaxAudioDuration.TotalSeconds + 1).ToString(CultureInfo.InvariantCulture);
         string[] arguments;
         string executable;
+        Regex unreadable;
         if (Programs.Resolve(settings.Ffmpeg) is { } ffmpeg)
         {
             executable = ffmpeg;
-            arguments = ["-hide_banner", "-loglevel", "error", "-y", "-i", input, "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", output];
+            arguments = ["-hide_banner", "-loglevel", "error", "-y", "-i", input, "-t", limit, "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", output];
+            unreadable = UnreadableInput.Ffmpeg();
         }
         else if (Programs.Resolve(settings.Sox) is { } sox)
         {
             executable = sox;
-            arguments = [input, "-r", "16000", "-c", "1", "-b", "16", output];
+            arguments = [input, "-r", "16000", "-c", "1", "-b", "16", output, "trim", "0", limit];
+            unreadable = UnreadableInput.Sox();
         }
         else
         {
@@ -101,16 +119,9 @@ internal sealed class PocketsphinxTranscriber(IOptions<SpeechOptions> options, E
 
         await using var conversion = EngineProcess.Start(executable, arguments, settings.EngineTimeout, cancellationToken);
         conversion.Input.Close();
-        try
-        {
-            await conversion.WaitForSuccessAsync();
-        }
-        catch (EngineUnavailableException ex)
-        {
-            throw new UnreadableAudioException($"The audio could not be decoded: {ex.Message}");
-        }
+        await conversion.WaitForSuccessAsync(unreadable);
     }
 }
 
-/// <summary>The upload is not audio the converters can read: the caller's mistake, a 400.</summary>
-internal sealed class UnreadableAudioException(string message) : Exception(message);
+/// <summary>The upload is longer than the local engine transcribes: the caller's request, a 400.</summary>
+internal sealed class AudioTooLongException(string message) : Exception(message);

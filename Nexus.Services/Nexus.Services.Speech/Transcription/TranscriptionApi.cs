@@ -32,6 +32,7 @@ internal static class TranscriptionApi
         if (!request.HasFormContentType) return OpenAIErrors.BadRequest("The request must be multipart/form-data with a 'file' and a 'model'.");
         var form = await request.ReadFormAsync(cancellationToken);
         var file = form.Files.GetFile("file");
+        if (file is null && form.ContainsKey("file")) return OpenAIErrors.BadRequest("'file' must be a file part (with a filename), not a text field.", "file");
         if (file is null || file.Length == 0) return OpenAIErrors.BadRequest("'file' is required: the audio to transcribe.", "file");
         if (file.Length > options.Value.MaxUploadBytes)
         {
@@ -73,9 +74,13 @@ internal static class TranscriptionApi
                 _ => Results.Json(new TranscriptText(transcript.Text)),
             };
         }
-        catch (UnreadableAudioException ex)
+        catch (AudioTooLongException ex)
         {
-            return OpenAIErrors.BadRequest(ex.Message, "file", "invalid_audio");
+            return OpenAIErrors.BadRequest(ex.Message, "file", "audio_too_long");
+        }
+        catch (UnreadableInputException ex)
+        {
+            return OpenAIErrors.BadRequest($"'file' could not be decoded as audio: {ex.Message}", "file", "invalid_audio");
         }
         catch (EngineUnavailableException ex)
         {

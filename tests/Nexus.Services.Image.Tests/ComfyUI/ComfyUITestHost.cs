@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Nexus.Testing;
 
 namespace Nexus.Services.Image.Tests.ComfyUI;
 
 /// <summary>The image service pointed at a fake ComfyUI, polling fast so the fake's pending polls pass quickly.</summary>
 internal static class ComfyUITestHost
 {
-    public static Task<ImageHost> StartAsync(FakeComfyUI comfy, IDictionary<string, string?>? settings = null)
+    public static Task<TestService> StartAsync(FakeComfyUI comfy, IDictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -17,7 +18,7 @@ internal static class ComfyUITestHost
         return ImageHost.StartAsync(all);
     }
 
-    public static async Task<(HttpResponseMessage Response, JsonNode? Body)> GenerateAsync(this ImageHost service, object request, CancellationToken cancellationToken = default)
+    public static async Task<(HttpResponseMessage Response, JsonNode? Body)> GenerateAsync(this TestService service, object request, CancellationToken cancellationToken = default)
     {
         var response = await service.Http.PostAsJsonAsync("v1/images/generations", request, cancellationToken);
         return (response, JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)));

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Nexus.Services.Image.Backends;
+using Nexus.Testing;
 
 namespace Nexus.Services.Image.Tests.ComfyUI;
 
@@ -41,8 +40,7 @@ internal sealed class FakeComfyUI : IAsyncDisposable
 
     public async Task<FakeComfyUI> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = TestWebHost.CreateBuilder(slim: true);
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapGet("/object_info/{node}", (string node) => node == "CheckpointLoaderSimple" ? Results.Json(ObjectInfo()) : Results.Json(new { }));
@@ -67,16 +65,13 @@ internal sealed class FakeComfyUI : IAsyncDisposable
             Interrupted.TrySetResult(id ?? "");
             return Results.Ok();
         });
-        await _app.StartAsync();
-        Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Url = (await TestWebHost.StartAsync(_app)).ToString().TrimEnd('/');
         return this;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is null) return;
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_app is not null) await TestWebHost.StopAsync(_app);
     }
 
     private JsonObject ObjectInfo()
