@@ -9,7 +9,7 @@ public sealed class CorrelationTests
     [Fact]
     public async Task RequestId_SafeValueFromCaller_IsEchoedAndInEveryLogScope()
     {
-        await using var service = await TestService.StartAsync(map: app =>
+        await using var service = await EchoService.StartAsync(map: app =>
             app.MapGet("/log", (ILogger<CorrelationTests> logger) =>
             {
                 logger.LogInformation("handling the request");
@@ -33,7 +33,7 @@ public sealed class CorrelationTests
     [InlineData(null)]
     public async Task RequestId_UnsafeOrMissing_IsReplacedWithGeneratedId(string? sent)
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "health");
         if (sent is not null) request.Headers.TryAddWithoutValidation(ContractHeaders.RequestId, sent);
 
@@ -47,7 +47,7 @@ public sealed class CorrelationTests
     [Fact]
     public async Task RequestId_Oversized_IsReplaced()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "health");
         request.Headers.Add(ContractHeaders.RequestId, new string('a', 129));
 
@@ -59,7 +59,7 @@ public sealed class CorrelationTests
     [Fact]
     public async Task RequestId_ErrorResponse_StillCarriesIt()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/echo") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add(ContractHeaders.RequestId, "bad-body-1");
 
@@ -73,7 +73,7 @@ public sealed class CorrelationTests
     public async Task Traceparent_OutgoingHttpClientCall_CarriesTheIncomingTraceId()
     {
         await using var downstream = await RecordingServer.StartAsync(app => app.MapGet("/ping", () => "pong"));
-        await using var service = await TestService.StartAsync(map: app =>
+        await using var service = await EchoService.StartAsync(map: app =>
             app.MapGet("/call", async (IHttpClientFactory factory) =>
                 await factory.CreateClient().GetStringAsync(new Uri(downstream.BaseAddress, "ping"))));
         const string traceId = "0af7651916cd43dd8448eb211c80319c";

@@ -10,7 +10,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task MalformedJson_OnServiceRoute_Returns400ProblemDetailsThatSayWhy()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         using var response = await service.Client.PostAsync("v1/echo", new StringContent("{\"text\": ", Encoding.UTF8, "application/json"));
 
@@ -25,7 +25,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task MalformedJson_OnOpenAIRoute_ReturnsOpenAIEnvelope()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         using var response = await service.Client.PostAsync("v1/openai/echo", new StringContent("[1,2", Encoding.UTF8, "application/json"));
 
@@ -42,7 +42,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task BodyOverLimit_Returns413ProblemDetails()
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:MaxRequestBodyBytes"] = "1024" });
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?> { ["Nexus:MaxRequestBodyBytes"] = "1024" });
         var big = "{\"text\":\"" + new string('x', 4096) + "\"}";
 
         using var response = await service.Client.PostAsync("v1/echo", new StringContent(big, Encoding.UTF8, "application/json"));
@@ -55,7 +55,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task BodyOverLimit_OnOpenAIRoute_Returns413Envelope()
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:MaxRequestBodyBytes"] = "1024" });
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?> { ["Nexus:MaxRequestBodyBytes"] = "1024" });
         var big = "{\"text\":\"" + new string('x', 4096) + "\"}";
 
         using var response = await service.Client.PostAsync("v1/openai/echo", new StringContent(big, Encoding.UTF8, "application/json"));
@@ -67,7 +67,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task UnknownPath_Returns404ProblemDetails()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         using var response = await service.Client.GetAsync("v1/nothing-here");
 
@@ -78,7 +78,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task ValidRequest_StillWorks()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         using var response = await service.Client.PostAsync("v1/echo", new StringContent("{\"text\":\"ab\",\"repeat\":3}", Encoding.UTF8, "application/json"));
 

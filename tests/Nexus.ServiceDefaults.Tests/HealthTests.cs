@@ -10,7 +10,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Health_AllChecksHealthy_Returns200WithEachCheck()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         var response = await service.Client.GetAsync("health");
 
@@ -23,7 +23,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Health_EngineCheckFails_ReadinessIs503WithReasonButLivenessStays200()
     {
-        await using var service = await TestService.StartAsync(configure: builder =>
+        await using var service = await EchoService.StartAsync(configure: builder =>
             builder.Services.AddHealthChecks().AddCheck("engine", () => HealthCheckResult.Unhealthy("espeak-ng is not installed")));
 
         var ready = await service.Client.GetAsync("health");

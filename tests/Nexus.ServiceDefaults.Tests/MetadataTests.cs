@@ -13,7 +13,7 @@ public sealed class MetadataTests
     [Fact]
     public async Task Metadata_Descriptor_ValidatesAgainstThePublishedSchema()
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["Nexus:Kind"] = "speech",
             ["Nexus:Labels:gpu"] = "none",
@@ -35,7 +35,7 @@ public sealed class MetadataTests
     [Fact]
     public async Task Metadata_SchemaEndpoint_ServesTheSchemaKeptInTheRepository()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         var served = await service.Client.GetStringAsync("v1/metadata/schema");
         var inRepo = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot(), "Nexus.ServiceDefaults", "Contract", "service-descriptor.schema.json"));
@@ -46,7 +46,7 @@ public sealed class MetadataTests
     [Fact]
     public async Task Metadata_FunctionSchemas_AreGeneratedFromTheEndpointTypes()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         var serializer = service.App.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
         var echo = await GetFunction(service, "echo");
@@ -61,7 +61,7 @@ public sealed class MetadataTests
     [Fact]
     public async Task Metadata_FunctionDescriptions_ComeFromDescriptionAttributesAndXmlDocs()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         var echo = await GetFunction(service, "echo");
 
@@ -74,7 +74,7 @@ public sealed class MetadataTests
     [Fact]
     public async Task Metadata_Function_CarriesRouteSummaryExamplesAndUiHints()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         var echo = await GetFunction(service, "echo");
         var speak = await GetFunction(service, "speak");
@@ -107,7 +107,7 @@ public sealed class MetadataTests
     public async Task Metadata_ModelCatalog_IsAskedOnEveryRequest()
     {
         var catalog = new MutableCatalog();
-        await using var service = await TestService.StartAsync(configure: builder => builder.Services.AddSingleton<IModelCatalog>(catalog));
+        await using var service = await EchoService.StartAsync(configure: builder => builder.Services.AddSingleton<IModelCatalog>(catalog));
 
         catalog.Models = [new ModelDescriptor { Id = "tts-1", InputModalities = ["text"], OutputModalities = ["audio"], Labels = new Dictionary<string, string> { ["tier"] = "standard" } }];
         var first = await service.Client.GetFromJsonAsync<NexusServiceDescriptor>("v1/metadata", NexusJson.Options);
@@ -123,7 +123,7 @@ public sealed class MetadataTests
     [Fact]
     public async Task Metadata_NoCatalog_OmitsModels()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         var descriptor = JsonNode.Parse(await service.Client.GetStringAsync("v1/metadata"))!.AsObject();
 
@@ -140,7 +140,7 @@ public sealed class MetadataTests
         error.Message.ShouldContain("MCP tool name");
     }
 
-    private static async Task<FunctionDescriptor> GetFunction(TestService service, string name)
+    private static async Task<FunctionDescriptor> GetFunction(EchoService service, string name)
     {
         var descriptor = await service.Client.GetFromJsonAsync<NexusServiceDescriptor>("v1/metadata", NexusJson.Options);
         return descriptor!.Functions.Single(f => f.Name == name);

@@ -8,7 +8,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_AfterRequests_ExposesFrameworkAndServiceMetersInPrometheusText()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var meter = new Meter("Nexus.Tests.Metrics");
         var jobs = meter.CreateCounter<long>("nexus.tests.jobs", "{job}", "Jobs processed.");
         var duration = meter.CreateHistogram<double>("nexus.tests.job.duration", "s", "Time spent on a job.");
@@ -36,7 +36,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_HistogramWithAdvisedBuckets_KeepsThem()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var meter = new Meter("Nexus.Tests.Advice");
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 3] };
         meter.CreateHistogram("nexus.tests.advised", "s", "With its own buckets.", tags: null, advice).Record(1.5);
@@ -50,7 +50,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_MeterNamedAfterTheService_IsExportedAndUnlistedMetersAreNot()
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:Name"] = "resizer" });
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?> { ["Nexus:Name"] = "resizer" });
         using var own = new Meter("resizer");
         using var unrelated = new Meter("Acme.Transport.Internals");
         own.CreateCounter<long>("resizer.images", "{image}").Add(2);

@@ -9,7 +9,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task OpenApi_Document_ListsTheServiceRoutes()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         var document = JsonNode.Parse(await service.Client.GetStringAsync("openapi/v1.json"))!;
 
@@ -23,7 +23,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task Docs_ReferencePage_IsServedFromTheServiceWithNothingExternal()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var noRedirects = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = service.BaseAddress };
 
         using var redirect = await noRedirects.GetAsync("docs");

@@ -8,7 +8,7 @@ public sealed class OptionsTests
     [Fact]
     public async Task Start_InvalidSettings_FailsWithEveryProblemListed()
     {
-        var error = await Should.ThrowAsync<OptionsValidationException>(() => TestService.StartAsync(new Dictionary<string, string?>
+        var error = await Should.ThrowAsync<OptionsValidationException>(() => EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["Nexus:Kind"] = "banana",
             ["Nexus:AdvertisedUrl"] = "not a url",

@@ -13,7 +13,7 @@ public sealed class RegistrationTests
     public async Task Registration_RegistryConfigured_RegistersRenewsAndDeregistersOnStop()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 1);
-        var service = await TestService.StartAsync(Settings(registry));
+        var service = await EchoService.StartAsync(Settings(registry));
 
         var register = await registry.Server.WaitForAsync(r => r.Method == "POST", Wait);
         var request = System.Text.Json.JsonSerializer.Deserialize<RegisterInstanceRequest>(register.Body, NexusJson.Options)!;
@@ -38,7 +38,7 @@ public sealed class RegistrationTests
     public async Task Registration_RegistryDown_ServiceKeepsServingAndRegistersWhenItReturns()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30, failFirst: 3);
-        await using var service = await TestService.StartAsync(Settings(registry));
+        await using var service = await EchoService.StartAsync(Settings(registry));
 
         (await service.Client.GetAsync("health")).EnsureSuccessStatusCode();
         await registry.Registered.Task.WaitAsync(Wait);
@@ -50,7 +50,7 @@ public sealed class RegistrationTests
     public async Task Registration_OneTransientFailure_IsRetriedAtOnceWithoutAWarning()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30, failFirst: 1);
-        await using var service = await TestService.StartAsync(Settings(registry));
+        await using var service = await EchoService.StartAsync(Settings(registry));
 
         await registry.Registered.Task.WaitAsync(Wait);
 
@@ -62,7 +62,7 @@ public sealed class RegistrationTests
     public async Task Registration_RegistryForgetsInstance_RegistersAgain()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 1, forgetOnRenew: true);
-        await using var service = await TestService.StartAsync(Settings(registry));
+        await using var service = await EchoService.StartAsync(Settings(registry));
 
         await registry.Server.WaitForAsync(r => r.Method == "PUT", Wait);
         await Eventually.TrueAsync(() => registry.Server.Requests.Count(r => r.Method == "POST") >= 2, "a second registration", Wait);
@@ -72,7 +72,7 @@ public sealed class RegistrationTests
     public async Task Registration_GatewayReferenceFromAppHost_IsUsedAsRegistry()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30);
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["services:gateway:http:0"] = registry.Server.BaseAddress.ToString(),
             ["Nexus:Registry:Token"] = "registration-secret",
@@ -85,7 +85,7 @@ public sealed class RegistrationTests
     public async Task Registration_RegistryUrlByServiceName_ResolvesThroughServiceDiscovery()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30);
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["Nexus:Registry:Url"] = "http://gateway",
             ["services:gateway:http:0"] = registry.Server.BaseAddress.ToString(),
@@ -98,7 +98,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task Registration_NoRegistryConfigured_ServesWithoutRegistering()
     {
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
 
         (await service.Client.GetAsync("health")).EnsureSuccessStatusCode();
         service.Logs.Entries.ShouldContain(e => e.Message.Contains("Self-registration is off", StringComparison.Ordinal));

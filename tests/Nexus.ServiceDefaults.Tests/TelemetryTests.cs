@@ -17,7 +17,7 @@ public sealed class TelemetryTests
             app.MapPost("/v1/metrics", () => Results.Ok());
             app.MapPost("/v1/logs", () => Results.Ok());
         });
-        var service = await TestService.StartAsync(new Dictionary<string, string?>
+        var service = await EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
@@ -45,7 +45,7 @@ public sealed class TelemetryTests
                 context.Response.AppendTrailer("grpc-status", "0");
             }),
             http2Only: true);
-        var service = await TestService.StartAsync(new Dictionary<string, string?>
+        var service = await EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
@@ -64,7 +64,7 @@ public sealed class TelemetryTests
     public async Task Otlp_HealthRequests_AreNotExported()
     {
         await using var receiver = await RecordingServer.StartAsync(app => app.MapPost("/v1/{signal}", () => Results.Ok()));
-        var service = await TestService.StartAsync(new Dictionary<string, string?>
+        var service = await EchoService.StartAsync(new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.BaseAddress.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
@@ -86,7 +86,7 @@ public sealed class TelemetryTests
     {
         var settings = new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4317", [key] = value };
 
-        var error = await Should.ThrowAsync<InvalidOperationException>(() => TestService.StartAsync(settings));
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => EchoService.StartAsync(settings));
 
         error.Message.ShouldContain(message);
     }
@@ -95,7 +95,7 @@ public sealed class TelemetryTests
     public async Task Metrics_Exposition_PassesPromtoolCheck()
     {
         var promtool = TestPrograms.Require("promtool");
-        await using var service = await TestService.StartAsync();
+        await using var service = await EchoService.StartAsync();
         using var meter = new System.Diagnostics.Metrics.Meter("Nexus.Tests.Promtool");
         // Names of its own: a meter of a test running beside this one is exported by this service too.
         meter.CreateCounter<long>("nexus.tests.promtool.checks", "{check}", "Checks run.").Add(1);
@@ -131,14 +131,14 @@ public sealed class TelemetryTests
     [InlineData("text", "simple")]
     public async Task ConsoleLogs_DefaultIsJson_TextOnRequest(string? format, string expectedFormatter)
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:LogFormat"] = format });
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?> { ["Nexus:LogFormat"] = format });
 
         var options = service.App.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
 
         options.FormatterName.ShouldBe(expectedFormatter);
     }
 
-    private static async Task SendTraced(TestService service, string path, ActivityTraceId traceId)
+    private static async Task SendTraced(EchoService service, string path, ActivityTraceId traceId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-b7ad6b7169203331-01");

@@ -11,7 +11,6 @@ using Nexus.Gateway.Security;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
-using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

@@ -1,6 +1,5 @@
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
-using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

@@ -4,7 +4,6 @@ using Nexus.Gateway.Registry.Api;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
-using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

@@ -6,7 +6,6 @@ using Nexus.Gateway.Registry;
 using Nexus.Gateway.Registry.Backends;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Registration;
-using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

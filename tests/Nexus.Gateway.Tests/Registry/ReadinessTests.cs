@@ -2,7 +2,6 @@ using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Tests.Registry.Infrastructure;
 using Nexus.ServiceDefaults.Registration;
-using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry;
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Nexus.Gateway.Registry;
-using Nexus.Testing;
 
 namespace Nexus.Gateway.Tests.Registry.Infrastructure;
 

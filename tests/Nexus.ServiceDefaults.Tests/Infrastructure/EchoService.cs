@@ -2,12 +2,13 @@ using Nexus.Testing;
 
 namespace Nexus.ServiceDefaults.Tests.Infrastructure;
 
-/// <summary>A Nexus service on real Kestrel at a random loopback port, built exactly as a service's Program.cs builds it.</summary>
-public sealed class TestService : IAsyncDisposable
+/// <summary>A Nexus service with the echo API (EchoApi.cs) on real Kestrel at a random loopback port, built exactly as a
+/// service's Program.cs builds it.</summary>
+public sealed class EchoService : IAsyncDisposable
 {
     private bool _stopped;
 
-    private TestService(WebApplication app, Uri baseAddress, CapturingLoggerProvider logs)
+    private EchoService(WebApplication app, Uri baseAddress, CapturingLoggerProvider logs)
     {
         App = app;
         Logs = logs;
@@ -23,12 +24,12 @@ public sealed class TestService : IAsyncDisposable
     public HttpClient Client { get; }
     public CapturingLoggerProvider Logs { get; }
 
-    public static async Task<TestService> StartAsync(
+    public static async Task<EchoService> StartAsync(
         IDictionary<string, string?>? configuration = null,
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null)
     {
-        var builder = TestWebHost.CreateBuilder(typeof(TestService).Assembly.GetName().Name);
+        var builder = TestWebHost.CreateBuilder(typeof(EchoService).Assembly.GetName().Name);
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());
         var logs = new CapturingLoggerProvider();
         builder.Logging.AddProvider(logs);
@@ -41,7 +42,7 @@ public sealed class TestService : IAsyncDisposable
         app.MapEchoApi();
         map?.Invoke(app);
 
-        return new TestService(app, await TestWebHost.StartAsync(app), logs);
+        return new EchoService(app, await TestWebHost.StartAsync(app), logs);
     }
 
     /// <summary>Stops the service (a test may stop it early, to flush its exporters or see it deregister).</summary>
