@@ -3,10 +3,12 @@ using Microsoft.Extensions.Options;
 using Nexus.Gateway;
 using Nexus.Gateway.Apis;
 using Nexus.Gateway.Forwarding;
+using Nexus.Gateway.Forwarding.Steps;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Limits;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Routing;
+using Nexus.Gateway.Routing.Health;
 using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
@@ -29,11 +31,11 @@ public static class GatewayExtensions
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<StaticRoutes>();
         services.TryAddSingleton<RouteResolver>();
+        services.TryAddSingleton<PassiveHealth>();
         services.TryAddSingleton<LoadBalancer>();
         services.TryAddSingleton<CanaryRouter>();
-        services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestReader>();
-        services.TryAddSingleton<GatewayProxy>();
+        services.TryAddSingleton<ForwardStep>();
         return builder;
     }
 
