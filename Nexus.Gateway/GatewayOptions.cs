@@ -34,6 +34,13 @@ public sealed class GatewayOptions
     [Range(1, 10_000_000)]
     public int DefaultMaxTokens { get; set; } = 1024;
 
+    /// <summary>
+    /// Largest <c>max_tokens</c> (or <c>max_completion_tokens</c>) a request may ask for; more is a 400. It bounds what one
+    /// request can reserve against a budget, and keeps the reservation's arithmetic far from overflow.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int MaxCompletionTokens { get; set; } = 1_000_000;
+
     /// <summary>How long a looked-up API key is trusted before the store is asked again; revocation takes at most this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -22,6 +22,13 @@ internal sealed class GatewayRequestFeature(GatewayEndpoint endpoint, string? se
     /// <summary>The instance path of <c>/v1/services/{service}/{path}</c>, with its leading slash.</summary>
     public string? Path { get; } = path;
 
+    /// <summary>
+    /// The OpenAI endpoint whose rules the request follows (scope, model allow-list, token reservation): the route
+    /// itself, or, for a service function at an OpenAI path, that path's endpoint; null for any other service function.
+    /// Set when the request is read.
+    /// </summary>
+    public GatewayEndpoint? ServedAs { get; set; }
+
     public DateTimeOffset At { get; set; }
 
     public RequestTiming Timing { get; set; } = null!;

@@ -3,7 +3,10 @@ using Nexus.Gateway.Usage;
 
 namespace Nexus.Gateway.Forwarding.Steps;
 
-/// <summary>Authorise: the endpoint's scope and the requested model must be allowed by the key's and the tenant's policies, or 403.</summary>
+/// <summary>
+/// Authorise: the endpoint's scope and the requested model must be allowed by the key's and the tenant's policies, or
+/// 403. A service function serving a model needs the service's scope and the OpenAI endpoint's.
+/// </summary>
 internal sealed class AuthoriseStep(RequestDelegate next, GatewayMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
@@ -14,6 +17,11 @@ internal sealed class AuthoriseStep(RequestDelegate next, GatewayMetrics metrics
         if (!caller.AllowsScope(scope))
         {
             return GatewayErrors.RejectAsync(context, metrics, "scope", 403, $"This key may not call '{scope}'.", code: "endpoint_not_allowed");
+        }
+
+        if (feature.Service is not null && feature.ServedAs is { } served && !caller.AllowsScope(served.Scope))
+        {
+            return GatewayErrors.RejectAsync(context, metrics, "scope", 403, $"This key may not call '{served.Scope}'.", code: "endpoint_not_allowed");
         }
 
         if (feature.Request!.Model is { } model && !caller.AllowsModel(model))
