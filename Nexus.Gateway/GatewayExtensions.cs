@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway;
 using Nexus.Gateway.Apis;
+using Nexus.Gateway.Apis.Errors;
 using Nexus.Gateway.Forwarding;
 using Nexus.Gateway.Forwarding.Steps;
 using Nexus.Gateway.Keys;
@@ -36,7 +38,19 @@ public static class GatewayExtensions
         services.TryAddSingleton<CanaryRouter>();
         services.TryAddSingleton<GatewayRequestReader>();
         services.TryAddSingleton<ForwardStep>();
+        AddOpenAIErrors(services);
         return builder;
+    }
+
+    // Every answer under /v1/ in OpenAI's envelope: the framework's own (404, 405, 415, exceptions) through a problem
+    // writer that goes first (the default one would claim them), and the request-line and header limits that Kestrel
+    // would answer with an empty body.
+    private static void AddOpenAIErrors(IServiceCollection services)
+    {
+        if (services.Any(d => d.ImplementationType == typeof(OpenAIProblemWriter))) return;
+        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIProblemWriter>());
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelCeilingSetup>();
+        services.AddTransient<IStartupFilter, RequestLimitsStartupFilter>();
     }
 
     /// <summary>Tenants, API keys and the admin credential, over the store (SQLite, or PostgreSQL with <c>ConnectionStrings:nexusdb</c>).</summary>

@@ -3,7 +3,7 @@ using Nexus.Gateway.Usage;
 namespace Nexus.Gateway.Forwarding;
 
 /// <summary>What one attempt at one instance learned while YARP forwarded it.</summary>
-internal sealed class AttemptState(UsageMeter meter, bool canRetry, bool stripUsage)
+internal sealed class AttemptState(UsageMeter meter, bool canRetry, bool stripUsage, bool openAIErrors)
 {
     public UsageMeter Meter { get; } = meter;
 
@@ -11,6 +11,9 @@ internal sealed class AttemptState(UsageMeter meter, bool canRetry, bool stripUs
     public bool CanRetry { get; } = canRetry;
 
     public bool StripUsage { get; } = stripUsage;
+
+    /// <summary>The request is on an OpenAI route: an upstream's problem details reach the client as OpenAI's envelope.</summary>
+    public bool OpenAIErrors { get; } = openAIErrors;
 
     /// <summary>The instance answered 503 and the answer was withheld so another instance can be tried.</summary>
     public bool RetryOn503 { get; set; }

@@ -37,6 +37,12 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         }
 
         var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
+        if (state.OpenAIErrors && (int)proxyResponse.StatusCode >= 400 && proxyResponse.Content.Headers.ContentEncoding.Count == 0
+            && string.Equals(mediaType, "application/problem+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return AsOpenAIErrorAsync(httpContext, proxyResponse, cancellationToken);
+        }
+
         if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             state.Streamed = true;
@@ -54,5 +60,13 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         }
 
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    private async ValueTask<bool> AsOpenAIErrorAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+    {
+        var envelope = await ProblemEnvelope.FromAsync(proxyResponse.Content, (int)proxyResponse.StatusCode, cancellationToken);
+        proxyResponse.Content.Dispose();
+        proxyResponse.Content = new ByteArrayContent(envelope) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 }

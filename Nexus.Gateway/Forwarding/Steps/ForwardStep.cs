@@ -24,10 +24,10 @@ internal sealed class ForwardStep(
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = GatewayRequestFeature.Of(context);
-        feature.Result = await ForwardAsync(context, feature.Request!, feature.Candidates, feature.Path, feature.Timing);
+        feature.Result = await ForwardAsync(context, feature.Request!, feature.Candidates, feature.Path, feature.Timing, openAIErrors: feature.ServedAs is not null);
     }
 
-    private async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing)
+    private async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing, bool openAIErrors)
     {
         var settings = options.CurrentValue;
         var config = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout };
@@ -43,7 +43,7 @@ internal sealed class ForwardStep(
             tried.Add(upstream.InstanceId);
             meter = new UsageMeter();
             var canRetry = attempt < settings.MaxAttempts && tried.Count < candidates.Count;
-            var state = new AttemptState(meter, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage);
+            var state = new AttemptState(meter, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors);
 
             // A fresh copy of the body for every attempt, so a retry sends exactly what the first attempt sent.
             context.Request.Body = new MemoryStream(request.Body, writable: false);
