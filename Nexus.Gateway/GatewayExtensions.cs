@@ -32,7 +32,10 @@ public static class GatewayExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<StaticRoutes>();
+        services.TryAddSingleton<StaticReachability>();
         services.TryAddSingleton<RouteResolver>();
+        services.TryAddSingleton<StaticUpstreamProber>();
+        services.AddHostedService(sp => sp.GetRequiredService<StaticUpstreamProber>());
         services.TryAddSingleton<PassiveHealth>();
         services.TryAddSingleton<LoadBalancer>();
         services.TryAddSingleton<CanaryRouter>();

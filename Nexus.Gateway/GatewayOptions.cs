@@ -64,6 +64,10 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RouteRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often each static upstream is probed (a TCP connection); an unreachable one is not routed to or listed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StaticProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Static routes, useful without any registry: model ids and service names to upstream URLs.</summary>
     public StaticRoutesOptions Routes { get; set; } = new();
 

@@ -10,7 +10,8 @@ namespace Nexus.Gateway.Forwarding;
 
 /// <summary>
 /// Per attempt: never passes the client's gateway key upstream, maps <c>/v1/services/{service}/x</c> onto the
-/// instance's <c>/x</c>, withholds a retryable 503, and reads usage from the answer while it streams through.
+/// instance's <c>/x</c>, withholds a retryable 503, drops the instance's <c>Server</c> header, and reads usage from the
+/// answer while it streams through.
 /// </summary>
 internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, AttemptState state) : HttpTransformer
 {
@@ -28,8 +29,11 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        state.HeadersReceivedAt = Stopwatch.GetTimestamp();
         if (proxyResponse is null) return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        state.HeadersReceivedAt = Stopwatch.GetTimestamp();
+        state.Timing.HeadersReceived(state.SentAt, state.HeadersReceivedAt);
+        // What software the instance runs is the instance's business, not the client's.
+        proxyResponse.Headers.Server.Clear();
         if (proxyResponse.StatusCode == HttpStatusCode.ServiceUnavailable && state.CanRetry)
         {
             state.RetryOn503 = true;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Nexus.Gateway.Apis.Errors;
 
-/// <summary>Raises Kestrel's request-line and header limits to their ceiling, so the gateway answers within them itself.</summary>
+/// <summary>Raises Kestrel's request-line and header limits to their ceiling, so the gateway answers within them itself; no <c>Server</c> header.</summary>
 internal sealed class KestrelCeilingSetup : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions options)
@@ -11,6 +11,8 @@ internal sealed class KestrelCeilingSetup : IConfigureOptions<KestrelServerOptio
         options.Limits.MaxRequestLineSize = RequestLimitsMiddleware.KestrelCeiling.RequestLine;
         options.Limits.MaxRequestHeadersTotalSize = RequestLimitsMiddleware.KestrelCeiling.HeadersTotal;
         options.Limits.MaxRequestHeaderCount = RequestLimitsMiddleware.KestrelCeiling.HeaderCount;
+        // Nor does the gateway tell clients what server software it runs.
+        options.AddServerHeader = false;
     }
 }
 

@@ -43,7 +43,7 @@ internal sealed class ForwardStep(
             tried.Add(upstream.InstanceId);
             meter = new UsageMeter();
             var canRetry = attempt < settings.MaxAttempts && tried.Count < candidates.Count;
-            var state = new AttemptState(meter, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors);
+            var state = new AttemptState(meter, timing, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors);
 
             // A fresh copy of the body for every attempt, so a retry sends exactly what the first attempt sent.
             context.Request.Body = new MemoryStream(request.Body, writable: false);
@@ -52,7 +52,7 @@ internal sealed class ForwardStep(
 
             var destination = health.StateOf(upstream.InstanceId);
             destination.Begin(time.GetUtcNow());
-            var sentAt = Stopwatch.GetTimestamp();
+            state.SentAt = Stopwatch.GetTimestamp();
             ForwarderError error;
             try
             {
@@ -61,7 +61,7 @@ internal sealed class ForwardStep(
             finally
             {
                 destination.End();
-                timing.AddAttempt(sentAt, state.HeadersReceivedAt, Stopwatch.GetTimestamp());
+                timing.AttemptEnded(state.SentAt, state.HeadersReceivedAt, Stopwatch.GetTimestamp());
             }
 
             if (state.RetryOn503)
@@ -93,7 +93,7 @@ internal sealed class ForwardStep(
             var failure = PassiveHealth.Classify(error, 0, meter.CutOff);
             health.Report(upstream, failure);
             var exception = context.GetForwarderErrorFeature()?.Exception;
-            if (error == ForwarderError.Request && !context.Response.HasStarted && IsConnectFailure(exception) && attempt < settings.MaxAttempts)
+            if (error == ForwarderError.Request && !context.Response.HasStarted && IsConnectFailure(exception))
             {
                 GatewayLog.UpstreamFailed(logger, upstream.InstanceId, exception?.Message ?? error.ToString(), "trying another instance");
                 Reset(context, earlyHeaders);
@@ -113,10 +113,12 @@ internal sealed class ForwardStep(
             return new ForwardResult(failedStatus, upstream, meter, error.ToString(), false, failure);
         }
 
-        var noneStatus = lastFailure is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
-        if (lastFailure is not null && lastFailure.Contains("unavailable", StringComparison.Ordinal)) noneStatus = StatusCodes.Status503ServiceUnavailable;
-        await GatewayErrors.WriteAsync(context, noneStatus, lastFailure ?? "No instance is available (every circuit is open).", code: "no_available_instance");
-        return new ForwardResult(noneStatus, null, meter, lastFailure ?? "no available instance", false, AttemptOutcome.Neutral);
+        // One rule for "no ready instance", wherever it is found out: 503 no_ready_instance, whether no instance was
+        // ready, every circuit was open, or every instance tried refused the connection or answered 503. A 502 means an
+        // instance took the request and failed it.
+        var noneReady = lastFailure is null ? "No instance is ready (every circuit is open)." : "No instance is ready: " + lastFailure;
+        await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, noneReady, code: "no_ready_instance");
+        return new ForwardResult(StatusCodes.Status503ServiceUnavailable, null, meter, lastFailure ?? "no ready instance", false, AttemptOutcome.Neutral);
     }
 
     private static void Reset(HttpContext context, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)
