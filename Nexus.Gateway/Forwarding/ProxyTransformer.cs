@@ -47,16 +47,21 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
             return AsOpenAIErrorAsync(httpContext, proxyResponse, cancellationToken);
         }
 
-        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        // Usage is read from the decoded answer; the client gets the coding it asked for. A coding the gateway cannot
+        // decode passes through unread.
+        var coding = ContentCodings.Of(proxyResponse.Content.Headers);
+        if (coding is not null && string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             state.Streamed = true;
             // Tells nginx and similar proxies in front of the gateway not to buffer the stream either.
             httpContext.Response.Headers["X-Accel-Buffering"] = "no";
-            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage), keepLength: false);
+            proxyResponse.Content = coding.Length == 0
+                ? new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage), keepLength: false)
+                : new ObservedContent(proxyResponse.Content, s => new CodedStream(new SseUsageStream(ContentCodings.Decoder(s, coding), state.Meter, state.StripUsage), coding), keepLength: false);
         }
-        else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        else if (coding is not null && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new JsonUsageStream(s, state.Meter), keepLength: true);
+            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new JsonUsageStream(s, state.Meter, coding), keepLength: true);
         }
         else if (mediaType is not null && (mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) || proxyResponse.Headers.TransferEncodingChunked == true))
         {
