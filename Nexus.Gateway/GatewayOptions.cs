@@ -68,6 +68,13 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan StaticProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a registered service or model whose last instance left (lease expired, deregistered) is answered as
+    /// unavailable (503 <c>no_ready_instance</c>) rather than unknown (404): a crashed or restarting service is not a typo.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan GoneGracePeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Static routes, useful without any registry: model ids and service names to upstream URLs.</summary>
     public StaticRoutesOptions Routes { get; set; } = new();
 

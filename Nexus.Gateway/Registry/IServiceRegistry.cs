@@ -21,6 +21,12 @@ public interface IServiceRegistry
     /// <summary>Ready instances whose model catalog lists <paramref name="modelId"/> as ready.</summary>
     IReadOnlyList<RegisteredInstance> ReadyForModel(string modelId);
 
+    /// <summary>When the last instance of a service left (lease expired, deregistered); null while one is known or never.</summary>
+    DateTimeOffset? ServiceGoneAt(string serviceName) => null;
+
+    /// <summary>When the last instance whose catalog lists a model left; null while one is known or never.</summary>
+    DateTimeOffset? ModelGoneAt(string modelId) => null;
+
     /// <summary>Changes as they happen, in order, starting with the current state as <c>added</c> events.</summary>
     IAsyncEnumerable<RegistryChange> WatchAsync(CancellationToken cancellationToken);
 }

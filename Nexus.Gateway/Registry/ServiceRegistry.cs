@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -21,6 +22,8 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly List<Channel<RegistryChange>> _watchers = [];
     private readonly RegistryHealthOptions _health = options.Value.Health;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _servicesGone = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _modelsGone = new(StringComparer.Ordinal);
     private IReadOnlyList<RegisteredInstance> _snapshot = [];
     private long _revision;
 
@@ -28,6 +31,10 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
 
     public RegisteredInstance? Find(string instanceId) =>
         Snapshot().FirstOrDefault(i => string.Equals(i.InstanceId, instanceId, StringComparison.Ordinal));
+
+    public DateTimeOffset? ServiceGoneAt(string serviceName) => _servicesGone.TryGetValue(serviceName, out var at) ? at : null;
+
+    public DateTimeOffset? ModelGoneAt(string modelId) => _modelsGone.TryGetValue(modelId, out var at) ? at : null;
 
     public IReadOnlyList<RegisteredInstance> ReadyForService(string serviceName) =>
         [.. Snapshot().Where(i => i.State == InstanceState.Ready && string.Equals(i.ServiceName, serviceName, StringComparison.Ordinal))];
@@ -118,9 +125,25 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         {
             if (!_entries.Remove(instanceId, out var entry)) return false;
             LogRemoved(logger, instanceId, reason);
+            RememberGone(entry.Record.Descriptor);
             var gone = entry.Instance with { State = InstanceState.Gone, StateReason = reason };
             PublishRemoved(gone);
             return true;
+        }
+    }
+
+    // Routing answers a service or model whose last instance just left as unavailable (503), not unknown (404), for a
+    // grace period: a crashed or restarting service is not a typo.
+    private void RememberGone(NexusServiceDescriptor descriptor)
+    {
+        if (_servicesGone.Count > 10_000) _servicesGone.Clear();
+        if (_modelsGone.Count > 10_000) _modelsGone.Clear();
+        var now = time.GetUtcNow();
+        var service = descriptor.Name;
+        if (!_entries.Values.Any(e => string.Equals(e.Record.Descriptor.Name, service, StringComparison.Ordinal))) _servicesGone[service] = now;
+        foreach (var model in descriptor.Models ?? [])
+        {
+            if (!_entries.Values.Any(e => e.Record.Descriptor.Models?.Any(m => string.Equals(m.Id, model.Id, StringComparison.Ordinal)) == true)) _modelsGone[model.Id] = now;
         }
     }
 

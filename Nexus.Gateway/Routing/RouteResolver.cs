@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Routing.Static;
@@ -18,7 +19,7 @@ internal enum RouteOutcome
 /// objects are built once per registration (registry records are immutable, replaced on change) and per change of
 /// the static routes, not per request.
 /// </summary>
-internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes staticRoutes, StaticReachability reachability)
+internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes staticRoutes, StaticReachability reachability, IOptionsMonitor<GatewayOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string InstanceId, string? Model), (NexusServiceDescriptor Descriptor, Uri BaseUrl, Upstream Upstream)> _registered = new();
     private StaticSnapshot? _static;
@@ -42,7 +43,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
         var isStatic = Static().Models.TryGetValue(model, out var configured);
         var found = Combine(registry.ReadyForModel(model), model, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
-        var known = isStatic || registry.Snapshot().Any(i => i.Descriptor.Models?.Any(m => m.Id == model) == true);
+        var known = isStatic || registry.Snapshot().Any(i => i.Descriptor.Models?.Any(m => m.Id == model) == true) || RecentlyGone(registry.ModelGoneAt(model));
         return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
@@ -51,9 +52,11 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
         var isStatic = Static().Services.TryGetValue(service, out var configured);
         var found = Combine(registry.ReadyForService(service), null, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
-        var known = isStatic || registry.Snapshot().Any(i => i.ServiceName == service);
+        var known = isStatic || registry.Snapshot().Any(i => i.ServiceName == service) || RecentlyGone(registry.ServiceGoneAt(service));
         return (known ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
+
+    private bool RecentlyGone(DateTimeOffset? goneAt) => goneAt is { } at && time.GetUtcNow() - at < options.CurrentValue.GoneGracePeriod;
 
     // A static route alone, the common case without a registry, is answered with its prebuilt array.
     private IReadOnlyList<Upstream> Combine(IReadOnlyList<RegisteredInstance> ready, string? model, Upstream[]? configured)
