@@ -17,6 +17,9 @@ internal sealed class JsonUsageStream(Stream inner, UsageMeter meter, string cod
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // A zero-byte read (YARP's copier makes one to wait for data without holding a buffer) answers 0 without
+        // meaning the end: only a read with room for data can tell.
+        if (buffer.IsEmpty) return await inner.ReadAsync(buffer, cancellationToken);
         var read = await inner.ReadAsync(buffer, cancellationToken);
         if (read > 0) Keep(buffer.Span[..read]);
         else if (_length > 0)
