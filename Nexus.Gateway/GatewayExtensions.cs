@@ -62,6 +62,12 @@ public static class GatewayExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddGatewayStorage();
         builder.Services.TryAddSingleton<KeyAuthenticator>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(AuthThrottle)))
+        {
+            builder.Services.AddSingleton<AuthThrottle>();
+            builder.Services.AddTransient<IStartupFilter, AuthThrottleStartupFilter>();
+        }
+
         builder.Services.TryAddSingleton<AdminCredential>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminCredential>());
         return builder;

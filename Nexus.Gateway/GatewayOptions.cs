@@ -45,6 +45,13 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Failed authentications (tenant keys, admin keys, registration tokens) one client address may make in a minute;
+    /// then its requests with a credential are refused with 429 until the minute ends. 0 turns the throttle off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int AuthFailuresPerMinute { get; set; } = 30;
+
     /// <summary>Audit records held in memory awaiting the store; requests wait (never drop a record) when it is full.</summary>
     [Range(100, 1_000_000)]
     public int AuditQueueCapacity { get; set; } = 10_000;

@@ -22,16 +22,16 @@ internal static class ModelsApi
         return app;
     }
 
-    private static async Task ListModelsAsync(HttpContext context, KeyAuthenticator keys, IServiceRegistry registry, StaticRoutes staticRoutes, RouteResolver routes)
+    private static async Task ListModelsAsync(HttpContext context, KeyAuthenticator keys, AuthThrottle throttle, IServiceRegistry registry, StaticRoutes staticRoutes, RouteResolver routes)
     {
-        if (await AuthorisedAsync(context, keys) is not { } caller) return;
+        if (await AuthorisedAsync(context, keys, throttle) is not { } caller) return;
         var visible = Visible(caller, registry, staticRoutes, routes).Values.ToList();
         await context.Response.WriteAsJsonAsync(new ModelList(visible), context.RequestAborted);
     }
 
-    private static async Task GetModelAsync(HttpContext context, string id, KeyAuthenticator keys, IServiceRegistry registry, StaticRoutes staticRoutes, RouteResolver routes)
+    private static async Task GetModelAsync(HttpContext context, string id, KeyAuthenticator keys, AuthThrottle throttle, IServiceRegistry registry, StaticRoutes staticRoutes, RouteResolver routes)
     {
-        if (await AuthorisedAsync(context, keys) is not { } caller) return;
+        if (await AuthorisedAsync(context, keys, throttle) is not { } caller) return;
         var visible = Visible(caller, registry, staticRoutes, routes);
         if (visible.TryGetValue(id, out var model) || (ModelTags.LatestOf(id) ?? ModelTags.UntaggedOf(id)) is { } same && visible.TryGetValue(same, out model))
         {
@@ -43,11 +43,12 @@ internal static class ModelsApi
         await GatewayErrors.WriteAsync(context, 404, $"The model '{id}' does not exist or you do not have access to it.", "model", "model_not_found");
     }
 
-    private static async Task<Caller?> AuthorisedAsync(HttpContext context, KeyAuthenticator keys)
+    private static async Task<Caller?> AuthorisedAsync(HttpContext context, KeyAuthenticator keys, AuthThrottle throttle)
     {
         var caller = await keys.AuthenticateAsync(context.Request.Headers.Authorization, context.RequestAborted);
         if (caller is null)
         {
+            if (context.Request.Headers.Authorization.Count > 0) throttle.Failed(context.Connection.RemoteIpAddress);
             await GatewayErrors.WriteAsync(context, 401, "Incorrect or missing API key. Send 'Authorization: Bearer <key>'.", code: "invalid_api_key");
             return null;
         }

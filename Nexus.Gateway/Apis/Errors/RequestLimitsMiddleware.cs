@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using Nexus.Contract;
 
 namespace Nexus.Gateway.Apis.Errors;
 
@@ -49,21 +48,5 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, IProblemDeta
         return size;
     }
 
-    private Task RejectAsync(HttpContext context, int status, string message, string code)
-    {
-        context.Response.StatusCode = status;
-        if (OpenAIPaths.Contains(context.Request.Path))
-        {
-            var error = new OpenAIError { Message = message, Type = OpenAIErrorTypes.ForStatus(status), Code = code };
-            return context.Response.WriteAsJsonAsync(new OpenAIErrorEnvelope(error), NexusJson.Options);
-        }
-
-        return problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Title = ReasonOf(status), Detail = message },
-        }).AsTask();
-    }
-
-    private static string ReasonOf(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    private Task RejectAsync(HttpContext context, int status, string message, string code) => ErrorAnswer.WriteAsync(context, problems, status, message, code);
 }

@@ -4,7 +4,7 @@ using Nexus.Gateway.Usage;
 namespace Nexus.Gateway.Forwarding.Steps;
 
 /// <summary>Authenticate: the bearer key resolves to its caller (key and tenant), or the request ends with 401.</summary>
-internal sealed class AuthenticateStep(RequestDelegate next, KeyAuthenticator keys, GatewayMetrics metrics)
+internal sealed class AuthenticateStep(RequestDelegate next, KeyAuthenticator keys, AuthThrottle throttle, GatewayMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -21,6 +21,7 @@ internal sealed class AuthenticateStep(RequestDelegate next, KeyAuthenticator ke
     {
         if (caller is null)
         {
+            if (context.Request.Headers.Authorization.Count > 0) throttle.Failed(context.Connection.RemoteIpAddress);
             return GatewayErrors.RejectAsync(context, metrics, "auth", 401, "Incorrect or missing API key. Send 'Authorization: Bearer <key>'.", code: "invalid_api_key");
         }
 
