@@ -8,18 +8,23 @@ namespace Nexus.Gateway.Forwarding.Steps;
 /// </summary>
 internal sealed class ReadRequestStep(RequestDelegate next, GatewayRequestReader reader, GatewayMetrics metrics)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = GatewayRequestFeature.Of(context);
         feature.ServedAs = feature.Service is null ? feature.Endpoint : GatewayEndpoints.ServedBy(context.Request.Method, feature.Path);
-        var (request, problem) = await reader.ReadAsync(context.Request, feature.ServedAs ?? feature.Endpoint, context.RequestAborted);
-        if (request is null)
-        {
-            await GatewayErrors.RejectAsync(context, metrics, "invalid_request", problem!.Status, problem.Message, problem.Param, problem.Code);
-            return;
-        }
+        var reading = reader.ReadAsync(context.Request, feature.ServedAs ?? feature.Endpoint, context.RequestAborted);
+        // A body already received is read at once: no state machine of this step's own around the rest of the path.
+        return reading.IsCompletedSuccessfully ? Continue(context, feature, reading.Result) : AwaitAsync(context, feature, reading);
+    }
 
+    private async Task AwaitAsync(HttpContext context, GatewayRequestFeature feature, Task<(GatewayRequest? Request, RequestProblem? Problem)> reading) =>
+        await Continue(context, feature, await reading);
+
+    private Task Continue(HttpContext context, GatewayRequestFeature feature, (GatewayRequest? Request, RequestProblem? Problem) read)
+    {
+        var (request, problem) = read;
+        if (request is null) return GatewayErrors.RejectAsync(context, metrics, "invalid_request", problem!.Status, problem.Message, problem.Param, problem.Code);
         feature.Request = request;
-        await next(context);
+        return next(context);
     }
 }
