@@ -1,11 +1,15 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway;
 using Nexus.Gateway.Apis;
+using Nexus.Gateway.Apis.Errors;
 using Nexus.Gateway.Forwarding;
+using Nexus.Gateway.Forwarding.Steps;
 using Nexus.Gateway.Keys;
 using Nexus.Gateway.Registry;
 using Nexus.Gateway.Routing;
+using Nexus.Gateway.Routing.Health;
 using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
@@ -27,13 +31,28 @@ public static class GatewayExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<StaticRoutes>();
+        services.TryAddSingleton<StaticReachability>();
         services.TryAddSingleton<RouteResolver>();
+        services.TryAddSingleton<StaticUpstreamProber>();
+        services.AddHostedService(sp => sp.GetRequiredService<StaticUpstreamProber>());
+        services.TryAddSingleton<PassiveHealth>();
         services.TryAddSingleton<LoadBalancer>();
         services.TryAddSingleton<CanaryRouter>();
-        services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestReader>();
-        services.TryAddSingleton<GatewayProxy>();
+        services.TryAddSingleton<ForwardStep>();
+        AddOpenAIErrors(services);
         return builder;
+    }
+
+    // Every answer under /v1/ in OpenAI's envelope: the framework's own (404, 405, 415, exceptions) through a problem
+    // writer that goes first (the default one would claim them), and the request-line and header limits that Kestrel
+    // would answer with an empty body.
+    private static void AddOpenAIErrors(IServiceCollection services)
+    {
+        if (services.Any(d => d.ImplementationType == typeof(OpenAIProblemWriter))) return;
+        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIProblemWriter>());
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelCeilingSetup>();
+        services.AddTransient<IStartupFilter, RequestLimitsStartupFilter>();
     }
 
     /// <summary>Tenants, API keys and the admin credential, over the store (SQLite, or PostgreSQL with <c>ConnectionStrings:nexusdb</c>).</summary>
@@ -42,6 +61,12 @@ public static class GatewayExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddGatewayStorage();
         builder.Services.TryAddSingleton<KeyAuthenticator>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(AuthThrottle)))
+        {
+            builder.Services.AddSingleton<AuthThrottle>();
+            builder.Services.AddTransient<IStartupFilter, AuthThrottleStartupFilter>();
+        }
+
         builder.Services.TryAddSingleton<AdminCredential>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminCredential>());
         return builder;

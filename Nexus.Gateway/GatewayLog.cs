@@ -32,4 +32,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(3010, LogLevel.Warning, "Reading the stored static routes failed; the routes held keep serving")]
     public static partial void RouteRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3011, LogLevel.Information, "Static upstream {UpstreamId} is now {State}")]
+    public static partial void StaticUpstreamReachability(ILogger logger, string upstreamId, string state);
 }

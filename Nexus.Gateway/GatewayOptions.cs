@@ -34,9 +34,23 @@ public sealed class GatewayOptions
     [Range(1, 10_000_000)]
     public int DefaultMaxTokens { get; set; } = 1024;
 
+    /// <summary>
+    /// Largest <c>max_tokens</c> (or <c>max_completion_tokens</c>) a request may ask for; more is a 400. It bounds what one
+    /// request can reserve against a budget, and keeps the reservation's arithmetic far from overflow.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int MaxCompletionTokens { get; set; } = 1_000_000;
+
     /// <summary>How long a looked-up API key is trusted before the store is asked again; revocation takes at most this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Failed authentications (tenant keys, admin keys, registration tokens) one client address may make in a minute;
+    /// then its requests with a credential are refused with 429 until the minute ends. 0 turns the throttle off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int AuthFailuresPerMinute { get; set; } = 30;
 
     /// <summary>Audit records held in memory awaiting the store; requests wait (never drop a record) when it is full.</summary>
     [Range(100, 1_000_000)]
@@ -56,6 +70,10 @@ public sealed class GatewayOptions
     /// <summary>How often each replica rereads the static routes kept by the admin API; a change serves everywhere within it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RouteRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often each static upstream is probed (a TCP connection); an unreachable one is not routed to or listed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StaticProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Static routes, useful without any registry: model ids and service names to upstream URLs.</summary>
     public StaticRoutesOptions Routes { get; set; } = new();

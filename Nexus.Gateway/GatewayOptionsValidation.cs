@@ -14,6 +14,11 @@ internal sealed class GatewayOptionsValidation : IValidateOptions<GatewayOptions
             foreach (var (route, upstreams) in routes) errors.AddRange(StaticUpstreamRules.UpstreamProblems(upstreams, $"Nexus:Gateway:Routes:{kind}:{route}"));
         }
 
+        if (options.DefaultMaxTokens > options.MaxCompletionTokens)
+        {
+            errors.Add($"Nexus:Gateway:DefaultMaxTokens ({options.DefaultMaxTokens}) must not exceed Nexus:Gateway:MaxCompletionTokens ({options.MaxCompletionTokens}).");
+        }
+
         foreach (var (route, rule) in options.Canaries)
         {
             if (string.IsNullOrWhiteSpace(rule.Version)) errors.Add($"Nexus:Gateway:Canaries:{route}:Version is required.");

@@ -1,33 +1,20 @@
 using Nexus.Gateway.Forwarding;
-using Nexus.Gateway.Keys;
 using Nexus.ServiceDefaults.Errors;
 
 namespace Nexus.Gateway.Apis;
 
-/// <summary>The OpenAI-compatible routes and <c>/v1/services/{service}/{**path}</c>, all forwarded by <see cref="GatewayProxy"/>.</summary>
+/// <summary>The OpenAI-compatible routes and <c>/v1/services/{service}/{**path}</c>, all through the steps of <see cref="GatewayPipeline"/>.</summary>
 internal static class OpenAIApi
 {
-    public static IReadOnlyList<GatewayEndpoint> Endpoints { get; } =
-    [
-        new("chat.completions", "/v1/chat/completions", EndpointScopes.Chat, BodyKind.Json, CountsCompletionTokens: true, CanStream: true),
-        new("completions", "/v1/completions", EndpointScopes.Completions, BodyKind.Json, CountsCompletionTokens: true, CanStream: true),
-        new("embeddings", "/v1/embeddings", EndpointScopes.Embeddings, BodyKind.Json, CountsCompletionTokens: false, CanStream: false),
-        new("images.generations", "/v1/images/generations", EndpointScopes.Images, BodyKind.Json, CountsCompletionTokens: false, CanStream: true),
-        new("audio.speech", "/v1/audio/speech", EndpointScopes.Speech, BodyKind.Json, CountsCompletionTokens: false, CanStream: true),
-        new("audio.transcriptions", "/v1/audio/transcriptions", EndpointScopes.Transcriptions, BodyKind.Multipart, CountsCompletionTokens: false, CanStream: false),
-    ];
-
-    private static readonly GatewayEndpoint Services = new("services", "/v1/services", "services", BodyKind.Passthrough, CountsCompletionTokens: false, CanStream: false);
-
     public static IEndpointRouteBuilder MapOpenAIApi(this IEndpointRouteBuilder app)
     {
-        // The one proxy, captured: resolving it as a handler parameter would open a service scope on every proxied
-        // request, with its allocations, for a dependency that never changes.
-        var proxy = app.ServiceProvider.GetRequiredService<GatewayProxy>();
-        foreach (var endpoint in Endpoints)
+        // One pipeline of singletons, built once: resolving anything per request would open a service scope on every
+        // proxied request, with its allocations, for dependencies that never change.
+        var pipeline = GatewayPipeline.Build(app);
+        foreach (var endpoint in GatewayEndpoints.OpenAI)
         {
             // As a Delegate, not a RequestDelegate, so the route appears in the OpenAPI document.
-            Delegate forward = (HttpContext context) => proxy.HandleAsync(context, endpoint, null, null);
+            Delegate forward = (HttpContext context) => Start(context, pipeline, new GatewayRequestFeature(endpoint, null, null));
             app.MapPost(endpoint.Path, forward)
                 .WithOpenAIErrors()
                 .WithName(endpoint.Name)
@@ -35,10 +22,16 @@ internal static class OpenAIApi
                 .DisableRequestTimeout();
         }
 
-        app.MapMethods("/v1/services/{service}/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], (HttpContext context, string service, string? path) => proxy.HandleAsync(context, Services, service, path ?? ""))
+        app.MapMethods("/v1/services/{service}/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], (HttpContext context, string service, string? path) => Start(context, pipeline, new GatewayRequestFeature(GatewayEndpoints.Services, service, "/" + path)))
             .WithOpenAIErrors()
             .WithName("services")
             .WithSummary("Any function of a registered service, with the same keys, limits and audit as the OpenAI routes.");
         return app;
+    }
+
+    private static Task Start(HttpContext context, RequestDelegate pipeline, GatewayRequestFeature feature)
+    {
+        context.Features.Set(feature);
+        return pipeline(context);
     }
 }

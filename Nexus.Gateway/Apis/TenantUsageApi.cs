@@ -15,11 +15,12 @@ internal static class TenantUsageApi
         return app;
     }
 
-    private static async Task GetUsageAsync(HttpContext context, KeyAuthenticator keys, IGatewayStore store, DateTimeOffset? from, DateTimeOffset? to)
+    private static async Task GetUsageAsync(HttpContext context, KeyAuthenticator keys, AuthThrottle throttle, IGatewayStore store, DateTimeOffset? from, DateTimeOffset? to)
     {
         var caller = await keys.AuthenticateAsync(context.Request.Headers.Authorization, context.RequestAborted);
         if (caller is null)
         {
+            if (context.Request.Headers.Authorization.Count > 0) throttle.Failed(context.Connection.RemoteIpAddress);
             await GatewayErrors.WriteAsync(context, 401, "Incorrect or missing API key. Send 'Authorization: Bearer <key>'.", code: "invalid_api_key");
             return;
         }

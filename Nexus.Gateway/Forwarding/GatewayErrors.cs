@@ -1,4 +1,5 @@
 using Nexus.Contract;
+using Nexus.Gateway.Usage;
 
 namespace Nexus.Gateway.Forwarding;
 
@@ -13,5 +14,12 @@ internal static class GatewayErrors
             new OpenAIErrorEnvelope(new OpenAIError { Message = message, Type = OpenAIErrorTypes.ForStatus(status), Param = param, Code = code }),
             NexusJson.Options,
             CancellationToken.None);
+    }
+
+    /// <summary>A refusal by one of the gateway's steps: counted by reason, then written.</summary>
+    public static Task RejectAsync(HttpContext context, GatewayMetrics metrics, string reason, int status, string message, string? param = null, string? code = null)
+    {
+        metrics.Rejected(reason);
+        return WriteAsync(context, status, message, param, code);
     }
 }

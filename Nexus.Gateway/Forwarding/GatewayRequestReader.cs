@@ -88,9 +88,14 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
         long maxTokens = 0;
         if (endpoint.CountsCompletionTokens)
         {
-            if (scan.MaxTokens == JsonTokenType.None) maxTokens = options.CurrentValue.DefaultMaxTokens;
-            else if (scan.MaxTokensValid) maxTokens = scan.MaxTokensValue;
-            else return (null, new RequestProblem(400, "'max_tokens' must be a non-negative integer.", "max_tokens", "invalid_type"));
+            var settings = options.CurrentValue;
+            if (scan.MaxTokens == JsonTokenType.None) maxTokens = settings.DefaultMaxTokens;
+            else if (!scan.MaxTokensValid) return (null, new RequestProblem(400, "'max_tokens' must be a non-negative integer.", "max_tokens", "invalid_type"));
+            else if (scan.MaxTokensValue > settings.MaxCompletionTokens)
+            {
+                return (null, new RequestProblem(400, $"'max_tokens' must be at most {settings.MaxCompletionTokens}.", "max_tokens", "invalid_value"));
+            }
+            else maxTokens = scan.MaxTokensValue;
         }
 
         if (stream && !scan.IncludeUsage && endpoint.CountsCompletionTokens) body = AskForUsage(body);

@@ -10,7 +10,8 @@ namespace Nexus.Gateway.Forwarding;
 
 /// <summary>
 /// Per attempt: never passes the client's gateway key upstream, maps <c>/v1/services/{service}/x</c> onto the
-/// instance's <c>/x</c>, withholds a retryable 503, and reads usage from the answer while it streams through.
+/// instance's <c>/x</c>, withholds a retryable 503, drops the instance's <c>Server</c> header, and reads usage from the
+/// answer while it streams through.
 /// </summary>
 internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, AttemptState state) : HttpTransformer
 {
@@ -28,8 +29,11 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        state.HeadersReceivedAt = Stopwatch.GetTimestamp();
         if (proxyResponse is null) return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        state.HeadersReceivedAt = Stopwatch.GetTimestamp();
+        state.Timing.HeadersReceived(state.SentAt, state.HeadersReceivedAt);
+        // What software the instance runs is the instance's business, not the client's.
+        proxyResponse.Headers.Server.Clear();
         if (proxyResponse.StatusCode == HttpStatusCode.ServiceUnavailable && state.CanRetry)
         {
             state.RetryOn503 = true;
@@ -37,16 +41,27 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         }
 
         var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
-        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        if (state.OpenAIErrors && (int)proxyResponse.StatusCode >= 400 && proxyResponse.Content.Headers.ContentEncoding.Count == 0
+            && string.Equals(mediaType, "application/problem+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return AsOpenAIErrorAsync(httpContext, proxyResponse, cancellationToken);
+        }
+
+        // Usage is read from the decoded answer; the client gets the coding it asked for. A coding the gateway cannot
+        // decode passes through unread.
+        var coding = ContentCodings.Of(proxyResponse.Content.Headers);
+        if (coding is not null && string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             state.Streamed = true;
             // Tells nginx and similar proxies in front of the gateway not to buffer the stream either.
             httpContext.Response.Headers["X-Accel-Buffering"] = "no";
-            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage), keepLength: false);
+            proxyResponse.Content = coding.Length == 0
+                ? new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage), keepLength: false)
+                : new ObservedContent(proxyResponse.Content, s => new CodedStream(new SseUsageStream(ContentCodings.Decoder(s, coding), state.Meter, state.StripUsage), coding), keepLength: false);
         }
-        else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        else if (coding is not null && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new JsonUsageStream(s, state.Meter), keepLength: true);
+            proxyResponse.Content = new ObservedContent(proxyResponse.Content, s => new JsonUsageStream(s, state.Meter, coding), keepLength: true);
         }
         else if (mediaType is not null && (mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) || proxyResponse.Headers.TransferEncodingChunked == true))
         {
@@ -54,5 +69,13 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         }
 
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    private async ValueTask<bool> AsOpenAIErrorAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+    {
+        var envelope = await ProblemEnvelope.FromAsync(proxyResponse.Content, (int)proxyResponse.StatusCode, cancellationToken);
+        proxyResponse.Content.Dispose();
+        proxyResponse.Content = new ByteArrayContent(envelope) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 }

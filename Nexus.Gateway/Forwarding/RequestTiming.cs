@@ -25,11 +25,19 @@ internal sealed class RequestTiming
         return timing;
     }
 
-    /// <summary>Adds one attempt: from sending to its headers, and from sending to the end of its body.</summary>
-    public void AddAttempt(long sentAt, long headersAt, long endedAt)
+    /// <summary>
+    /// An attempt's headers arrived: the time it waited for them counts now, before the client's headers (and the
+    /// <c>Server-Timing</c> header among them) are written.
+    /// </summary>
+    public void HeadersReceived(long sentAt, long headersAt) =>
+        Interlocked.Add(ref _upstreamToHeadersTicks, Stopwatch.GetElapsedTime(sentAt, headersAt).Ticks);
+
+    /// <summary>An attempt ended: from sending to the end of its body; one that never got headers waited all that time for them.</summary>
+    public void AttemptEnded(long sentAt, long headersAt, long endedAt)
     {
-        Interlocked.Add(ref _upstreamToHeadersTicks, Stopwatch.GetElapsedTime(sentAt, headersAt == 0 ? endedAt : headersAt).Ticks);
-        Interlocked.Add(ref _upstreamTicks, Stopwatch.GetElapsedTime(sentAt, endedAt).Ticks);
+        var elapsed = Stopwatch.GetElapsedTime(sentAt, endedAt).Ticks;
+        if (headersAt == 0) Interlocked.Add(ref _upstreamToHeadersTicks, elapsed);
+        Interlocked.Add(ref _upstreamTicks, elapsed);
     }
 
     public TimeSpan Total => Stopwatch.GetElapsedTime(_start);

@@ -4,7 +4,8 @@ namespace Nexus.Gateway.Registry;
 
 /// <summary>
 /// What the rest of the gateway (routing, /v1/models, the admin API, the UI's watch) reads from the registry.
-/// The registry alone writes it; routing feeds back the passive health signal of proxied requests.
+/// The registry alone writes it, from registrations and health probes; proxied requests feed routing's own passive
+/// health (circuits), never the registry.
 /// </summary>
 public interface IServiceRegistry
 {
@@ -29,12 +30,6 @@ public interface IServiceRegistry
     /// <summary>The same as <see cref="IsKnownService"/>, for a model of some instance's catalog.</summary>
     bool IsKnownModel(string modelId) => Snapshot().Any(i => i.Descriptor.Models?.Any(m => string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true);
 
-    /// <summary>Passive health: a proxied request to the instance failed (connection error, 5xx, timeout).</summary>
-    void ReportFailure(string instanceId);
-
-    /// <summary>Passive health: a proxied request to the instance succeeded.</summary>
-    void ReportSuccess(string instanceId);
-
     /// <summary>Changes as they happen, in order, starting with the current state as <c>added</c> events.</summary>
     IAsyncEnumerable<RegistryChange> WatchAsync(CancellationToken cancellationToken);
 }
@@ -48,7 +43,7 @@ public enum InstanceState
     /// <summary>Healthy: routed to.</summary>
     Ready,
 
-    /// <summary>Failing its health checks or proxied requests: not routed to until healthy again for the threshold.</summary>
+    /// <summary>Failing its health checks: not routed to until healthy again for the threshold.</summary>
     Unhealthy,
 
     /// <summary>Lease expired or deregistered.</summary>

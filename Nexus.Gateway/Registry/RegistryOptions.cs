@@ -31,7 +31,7 @@ public sealed class RegistryOptions
     public EtcdOptions Etcd { get; set; } = new();
 }
 
-/// <summary>Active probing of <c>/health</c> and the passive signal from proxied requests (<c>Nexus:Registry:Health</c>).</summary>
+/// <summary>Active probing of <c>/health</c> (<c>Nexus:Registry:Health</c>).</summary>
 public sealed class RegistryHealthOptions
 {
     /// <summary>Time between two probes of one instance.</summary>
@@ -45,9 +45,6 @@ public sealed class RegistryHealthOptions
 
     /// <summary>Consecutive failed probes before a ready instance is taken out of routing.</summary>
     public int UnhealthyThreshold { get; set; } = 2;
-
-    /// <summary>Consecutive failed proxied requests before a ready instance is taken out of routing.</summary>
-    public int PassiveFailureThreshold { get; set; } = 5;
 }
 
 /// <summary>The etcd backend (<c>Nexus:Registry:Etcd</c>); the embedded backend serves when <see cref="Url"/> is unset.</summary>

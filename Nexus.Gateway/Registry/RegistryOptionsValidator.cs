@@ -26,7 +26,6 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         if (health.ProbeTimeout <= TimeSpan.Zero) errors.Add("Nexus:Registry:Health:ProbeTimeout must be positive.");
         if (health.HealthyThreshold < 1) errors.Add("Nexus:Registry:Health:HealthyThreshold must be at least 1.");
         if (health.UnhealthyThreshold < 1) errors.Add("Nexus:Registry:Health:UnhealthyThreshold must be at least 1.");
-        if (health.PassiveFailureThreshold < 1) errors.Add("Nexus:Registry:Health:PassiveFailureThreshold must be at least 1.");
 
         var etcd = options.Etcd;
         if (etcd.Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))

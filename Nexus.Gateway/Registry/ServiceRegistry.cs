@@ -42,26 +42,6 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
     public bool IsKnownModel(string modelId) =>
         Snapshot().Any(i => i.Descriptor.Models?.Any(m => string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true) || _gone.HasModel(modelId);
 
-    public void ReportFailure(string instanceId)
-    {
-        lock (_gate)
-        {
-            if (_entries.TryGetValue(instanceId, out var entry) && entry.Health.OnPassiveFailure())
-            {
-                LogStateChanged(logger, instanceId, entry.Health.State, entry.Health.Reason ?? "healthy");
-                Publish(RegistryChangeKind.Updated, entry);
-            }
-        }
-    }
-
-    public void ReportSuccess(string instanceId)
-    {
-        lock (_gate)
-        {
-            if (_entries.TryGetValue(instanceId, out var entry)) entry.Health.OnPassiveSuccess();
-        }
-    }
-
     public async IAsyncEnumerable<RegistryChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<RegistryChange>(new BoundedChannelOptions(WatchBuffer) { SingleReader = true });
@@ -104,7 +84,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         {
             if (!_entries.TryGetValue(record.InstanceId, out var entry))
             {
-                entry = new Entry(record, leaseId, leaseExpiresAt, new InstanceHealth(_health));
+                entry = new Entry(record, leaseId, leaseExpiresAt, new ProbeHealth(_health));
                 _entries[record.InstanceId] = entry;
                 LogAdded(logger, record.InstanceId, record.Descriptor.Name, record.BaseUrl);
                 Publish(RegistryChangeKind.Added, entry);
@@ -114,7 +94,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
             var changed = !SameRecord(entry.Record, record) || entry.LeaseId != leaseId;
             if (!string.Equals(entry.Record.SecretHash, record.SecretHash, StringComparison.Ordinal))
             {
-                entry.Health = new InstanceHealth(_health);
+                entry.Health = new ProbeHealth(_health);
                 changed = true;
             }
 
@@ -247,7 +227,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
 
     private sealed class Entry
     {
-        public Entry(InstanceRecord record, long leaseId, DateTimeOffset leaseExpiresAt, InstanceHealth health)
+        public Entry(InstanceRecord record, long leaseId, DateTimeOffset leaseExpiresAt, ProbeHealth health)
         {
             Record = record;
             LeaseId = leaseId;
@@ -259,7 +239,7 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
         public InstanceRecord Record { get; set; }
         public long LeaseId { get; set; }
         public DateTimeOffset LeaseExpiresAt { get; set; }
-        public InstanceHealth Health { get; set; }
+        public ProbeHealth Health { get; set; }
         public RegisteredInstance Instance { get; set; }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Nexus.Gateway.Routing.Health;
 
 namespace Nexus.Gateway.Routing;
 
@@ -9,35 +10,34 @@ public sealed record CanaryStatus(string Route, string Version, int WeightPercen
 /// <summary>
 /// Weighted splits between a route's old and new version, with automatic rollback: once the new version has served
 /// <see cref="CanaryRule.MinRequests"/> requests and its error rate exceeds the old version's by more than the
-/// margin, it gets no more traffic until an operator resets it.
+/// margin, it gets no more traffic until an operator resets it. Failures are those <see cref="PassiveHealth.Classify"/>
+/// counts against an instance, so one tenant's malformed requests cannot roll a canary back.
 /// </summary>
-internal sealed class CanaryRouter(IOptionsMonitor<GatewayOptions> options, LoadBalancer balancer, TimeProvider time, Random random, ILogger<CanaryRouter> logger)
+internal sealed class CanaryRouter(IOptionsMonitor<GatewayOptions> options, PassiveHealth health, TimeProvider time, Random random, ILogger<CanaryRouter> logger)
 {
     private readonly ConcurrentDictionary<string, CanaryState> _states = new(StringComparer.Ordinal);
 
     /// <summary>The candidates of one side of the split, or all of them when the route has no active canary.</summary>
-    public IReadOnlyList<Upstream> Split(string route, IReadOnlyList<Upstream> candidates)
-    {
-        return options.CurrentValue.Canaries.TryGetValue(route, out var rule) ? Split(route, rule, candidates) : candidates;
-    }
+    public CanaryRule? RuleFor(string route) => options.CurrentValue.Canaries.GetValueOrDefault(route);
 
-    private IReadOnlyList<Upstream> Split(string route, CanaryRule rule, IReadOnlyList<Upstream> candidates)
+    /// <summary>The candidates of one side of the split.</summary>
+    public IReadOnlyList<Upstream> Split(string route, CanaryRule rule, IReadOnlyList<Upstream> candidates)
     {
         // A canary whose circuits are all open gets no share: its requests would only fail.
         var now = time.GetUtcNow();
-        var threshold = options.CurrentValue.CircuitFailureThreshold;
-        var canary = candidates.Where(u => u.Version == rule.Version && !balancer.HealthOf(u.InstanceId).IsOpen(now, threshold)).ToList();
+        var canary = candidates.Where(u => u.Version == rule.Version && !health.IsOpen(u, now)).ToList();
         var stable = candidates.Where(u => u.Version != rule.Version).ToList();
         if (canary.Count == 0 || stable.Count == 0) return candidates;
         if (State(route).RolledBack) return stable;
         return random.Next(100) < rule.WeightPercent ? canary : stable;
     }
 
-    public void Record(string route, Upstream? upstream, bool failed)
+    /// <summary>Counts the outcome of a request that <paramref name="upstream"/> answered; a neutral one is not counted.</summary>
+    public void Record(string route, CanaryRule rule, Upstream? upstream, AttemptOutcome outcome)
     {
-        if (upstream is null || !options.CurrentValue.Canaries.TryGetValue(route, out var rule)) return;
+        if (upstream is null || outcome == AttemptOutcome.Neutral) return;
         var state = State(route);
-        if (state.Record(upstream.Version == rule.Version, failed, rule)) GatewayLog.CanaryRolledBack(logger, route, rule.Version);
+        if (state.Record(upstream.Version == rule.Version, outcome == AttemptOutcome.Failure, rule)) GatewayLog.CanaryRolledBack(logger, route, rule.Version);
     }
 
     public IReadOnlyList<CanaryStatus> Statuses() =>

@@ -17,14 +17,6 @@ internal sealed class NoServiceRegistry : IServiceRegistry
 
     public IReadOnlyList<RegisteredInstance> ReadyForModel(string modelId) => [];
 
-    public void ReportFailure(string instanceId)
-    {
-    }
-
-    public void ReportSuccess(string instanceId)
-    {
-    }
-
     public async IAsyncEnumerable<RegistryChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -18,12 +18,13 @@ internal enum RouteOutcome
 /// objects are built once per registration (registry records are immutable, replaced on change) and per change of
 /// the static routes, not per request.
 /// </summary>
-internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes staticRoutes)
+internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes staticRoutes, StaticReachability reachability)
 {
     private readonly ConcurrentDictionary<(string InstanceId, string? Model), (NexusServiceDescriptor Descriptor, Uri BaseUrl, Upstream Upstream)> _registered = new();
-    private StaticUpstreams? _static;
+    private StaticSnapshot? _static;
 
-    private sealed record StaticUpstreams(StaticRouteSet Routes, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
+    // All static upstreams, and per route those reachable (an empty array for a route whose upstreams are all down).
+    private sealed record StaticSnapshot(StaticRouteSet Routes, int Reachability, Upstream[] All, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
 
     /// <summary>
     /// The model's upstreams. An unknown untagged name falls back to its <c>:latest</c> tag, as Ollama resolves it, and
@@ -38,18 +39,18 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
 
     private (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForExactModel(string model)
     {
-        Static().Models.TryGetValue(model, out var configured);
+        var isStatic = Static().Models.TryGetValue(model, out var configured);
         var found = Combine(registry.ReadyForModel(model), model, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
-        return (registry.IsKnownModel(model) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
+        return (isStatic || registry.IsKnownModel(model) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForService(string service)
     {
-        Static().Services.TryGetValue(service, out var configured);
+        var isStatic = Static().Services.TryGetValue(service, out var configured);
         var found = Combine(registry.ReadyForService(service), null, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
-        return (registry.IsKnownService(service) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
+        return (isStatic || registry.IsKnownService(service) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
     // A static route alone, the common case without a registry, is answered with its prebuilt array.
@@ -83,17 +84,37 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
         return upstream;
     }
 
-    private StaticUpstreams Static()
+    /// <summary>Whether a static model route has an upstream the last probe reached (what <c>/v1/models</c> lists).</summary>
+    public bool IsStaticModelReachable(string model) => Static().Models.TryGetValue(model, out var upstreams) && upstreams.Length > 0;
+
+    /// <summary>Every static upstream in force, reachable or not, for the prober.</summary>
+    public IReadOnlyList<Upstream> StaticUpstreams() => Static().All;
+
+    private StaticSnapshot Static()
     {
         var routes = staticRoutes.Current;
-        if (_static is { } cached && ReferenceEquals(cached.Routes, routes)) return cached;
-        var built = new StaticUpstreams(routes, Build(routes.Models), Build(routes.Services));
+        var version = reachability.Version;
+        if (_static is { } cached && ReferenceEquals(cached.Routes, routes) && cached.Reachability == version) return cached;
+        var all = new List<Upstream>();
+        var models = Build(routes.Models, all);
+        var services = Build(routes.Services, all);
+        var built = new StaticSnapshot(routes, version, [.. all], models, services);
         _static = built;
         return built;
     }
 
-    private static Dictionary<string, Upstream[]> Build(IReadOnlyDictionary<string, StaticRoute> routes) =>
-        routes.Values.ToDictionary(route => route.Name, route => route.Upstreams.Select(u => StaticUpstreamOf(route, u)).ToArray(), StringComparer.Ordinal);
+    private Dictionary<string, Upstream[]> Build(IReadOnlyDictionary<string, StaticRoute> routes, List<Upstream> all)
+    {
+        var built = new Dictionary<string, Upstream[]>(StringComparer.Ordinal);
+        foreach (var route in routes.Values)
+        {
+            var upstreams = route.Upstreams.Select(u => StaticUpstreamOf(route, u)).ToArray();
+            all.AddRange(upstreams);
+            built[route.Name] = [.. upstreams.Where(u => !reachability.IsDown(u.InstanceId))];
+        }
+
+        return built;
+    }
 
     // Named by route and address, so a route whose URL changes starts with a fresh circuit and load count for the new
     // address, while one address keeps its own through a reload. Any user info in the URL stays out of the name.

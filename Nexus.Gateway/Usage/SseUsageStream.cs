@@ -45,7 +45,7 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
             {
                 read = await inner.ReadAsync(_scratch, cancellationToken);
             }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is IOException or HttpRequestException or ObjectDisposedException)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is IOException or HttpRequestException or ObjectDisposedException or InvalidDataException)
             {
                 read = -1;
             }

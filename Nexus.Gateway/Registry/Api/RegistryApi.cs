@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.Gateway.Registry.Etcd;
-using Nexus.Gateway.Security;
 
 namespace Nexus.Gateway.Registry.Api;
 
@@ -14,7 +13,6 @@ internal sealed record RegistryServices(
     Registrar Registrar,
     RegistrationToken Token,
     RegistrationValidator Validator,
-    FailedAuthThrottle Throttle,
     IOptions<RegistryOptions> Options,
     ILogger<RegistrationToken> Logger);
 
@@ -46,12 +44,9 @@ public static partial class RegistryApi
     internal static async Task<Results<Created<RegisterInstanceResponse>, ValidationProblem, ProblemHttpResult>> Register(
         HttpContext context, [AsParameters] RegistryServices services, CancellationToken cancellationToken)
     {
-        // Checked before the token, so that while an address is blocked a right guess looks like a wrong one.
-        var client = context.Connection.RemoteIpAddress;
-        if (services.Throttle.RetryAfter(FailedAuthScopes.Registration, client) is { } wait) return TooManyFailures(context, wait);
+        // A wrong token's 401 is counted by the gateway's failed-authentication throttle (Keys/AuthThrottle.cs).
         if (!services.Token.Accepts(InstanceSecrets.Bearer(context.Request.Headers.Authorization)))
         {
-            services.Throttle.RecordFailure(FailedAuthScopes.Registration, client);
             return Unauthorized(context, "A valid registration token is required (Authorization: Bearer <token>).");
         }
 
@@ -188,14 +183,6 @@ public static partial class RegistryApi
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
-    }
-
-    private static ProblemHttpResult TooManyFailures(HttpContext context, TimeSpan wait)
-    {
-        var seconds = FailedAuthThrottle.RetryAfterHeader(wait);
-        context.Response.Headers.RetryAfter = seconds;
-        return TypedResults.Problem(
-            $"Too many failed registration attempts from this address; retry after {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed attempts");
     }
 
     private static ProblemHttpResult Forbidden(string instanceId) =>

@@ -27,7 +27,7 @@ public sealed class CanaryTests
     {
         await using var stable = await FakeUpstream.StartAsync("stable");
         await using var canary = await FakeUpstream.StartAsync("canary");
-        canary.Behavior = UpstreamBehavior.Fail500;
+        canary.Behavior = UpstreamBehavior.Fail503;
         await using var gateway = await GatewayHost.StartAsync(Settings(stable, canary));
         var (_, _, key) = await gateway.CreateKeyAsync();
         using var client = gateway.Client(key);

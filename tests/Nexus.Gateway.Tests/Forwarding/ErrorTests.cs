@@ -165,7 +165,7 @@ public sealed class ErrorTests
     }
 
     [Fact]
-    public async Task Chat_UnreachableUpstream_Returns502()
+    public async Task Chat_UnreachableUpstream_Returns503NoReadyInstance()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         var address = upstream.BaseAddress;
@@ -175,6 +175,7 @@ public sealed class ErrorTests
 
         var error = await Should.ThrowAsync<ClientResultException>(() => gateway.OpenAI(key).GetChatClient("llama").CompleteChatAsync([new UserChatMessage("Hi")]));
 
-        error.Status.ShouldBe(502);
+        error.Status.ShouldBe(503);
+        error.Message.ShouldContain("no_ready_instance");
     }
 }

@@ -156,7 +156,7 @@ public sealed class OpenAIEndpointsTests
     }
 
     [Fact]
-    public async Task ChatCompletion_RegisteredModel_RoutesToInstanceAndReportsSuccess()
+    public async Task ChatCompletion_RegisteredModel_RoutesToInstance()
     {
         await using var upstream = await FakeUpstream.StartAsync("registered");
         var registry = new TestRegistry();
@@ -167,7 +167,6 @@ public sealed class OpenAIEndpointsTests
         var completion = (await gateway.OpenAI(key).GetChatClient("qwen").CompleteChatAsync([new UserChatMessage("Hi")])).Value;
 
         completion.Content[0].Text.ShouldBe("Hello from registered");
-        await Eventually.TrueAsync(() => registry.Successes.GetValueOrDefault("inference-1") == 1, "the success reported to the registry");
     }
 
     [Fact]

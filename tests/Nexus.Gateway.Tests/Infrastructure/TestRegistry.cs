@@ -5,13 +5,10 @@ using Nexus.Gateway.Registry;
 
 namespace Nexus.Gateway.Tests.Infrastructure;
 
-/// <summary>A registry holding what a test puts in it, and counting the passive health reports it receives.</summary>
+/// <summary>A registry holding what a test puts in it.</summary>
 public sealed class TestRegistry : IServiceRegistry
 {
     private readonly ConcurrentDictionary<string, RegisteredInstance> _instances = new();
-
-    public ConcurrentDictionary<string, int> Failures { get; } = new();
-    public ConcurrentDictionary<string, int> Successes { get; } = new();
 
     public void Add(string instanceId, Uri baseUrl, string service, IEnumerable<string> models, InstanceState state = InstanceState.Ready, IDictionary<string, string>? labels = null)
     {
@@ -43,10 +40,6 @@ public sealed class TestRegistry : IServiceRegistry
 
     public IReadOnlyList<RegisteredInstance> ReadyForModel(string modelId) =>
         _instances.Values.Where(i => i.State == InstanceState.Ready && i.Descriptor.Models?.Any(m => m.Id == modelId && m.Ready) == true).ToList();
-
-    public void ReportFailure(string instanceId) => Failures.AddOrUpdate(instanceId, 1, (_, n) => n + 1);
-
-    public void ReportSuccess(string instanceId) => Successes.AddOrUpdate(instanceId, 1, (_, n) => n + 1);
 
     public async IAsyncEnumerable<RegistryChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -68,32 +68,6 @@ public sealed class ReadinessTests : IAsyncLifetime
         _gateway.Registry.ReadyForModel("absent").ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task ReportFailure_RepeatedProxiedFailures_TakeAReadyInstanceOutOfRouting()
-    {
-        await using var gateway = await RegistryGateway.StartAsync(new Dictionary<string, string?>
-        {
-            ["Nexus:Registry:Health:PassiveFailureThreshold"] = "3",
-            // Probes come rarely here, so the passive signal alone decides.
-            ["Nexus:Registry:Health:ProbeInterval"] = "00:10:00",
-            ["Nexus:Registry:Health:HealthyThreshold"] = "1",
-        });
-        var descriptor = await _instance.DescriptorAsync();
-        var registration = await new RegistrationClient(_http).RegisterAsync(gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = _instance.Url, Descriptor = descriptor }, CancellationToken.None);
-        await Eventually.WaitAsync(() => gateway.Registry.Find(registration.InstanceId)!, i => i.State == InstanceState.Ready, "ready");
-
-        gateway.Registry.ReportFailure(registration.InstanceId);
-        gateway.Registry.ReportFailure(registration.InstanceId);
-        gateway.Registry.ReportSuccess(registration.InstanceId);
-        gateway.Registry.ReportFailure(registration.InstanceId);
-        gateway.Registry.ReportFailure(registration.InstanceId);
-        gateway.Registry.Find(registration.InstanceId)!.State.ShouldBe(InstanceState.Ready);
-        gateway.Registry.ReportFailure(registration.InstanceId);
-
-        gateway.Registry.Find(registration.InstanceId)!.State.ShouldBe(InstanceState.Unhealthy);
-        gateway.Registry.ReadyForService(descriptor.Name).ShouldBeEmpty();
-    }
-
     private async Task<string> RegisterAsync(NexusServiceDescriptor descriptor)
     {
         var registration = await new RegistrationClient(_http).RegisterAsync(

@@ -70,20 +70,31 @@ public sealed class UsageTests
     }
 
     [Fact]
-    public async Task Stream_UpstreamCutOff_AuditedAsUpstreamFailure()
+    public async Task Stream_UpstreamCutOff_AuditedAsFailedAndOpensNoWayBackIn()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Behavior = UpstreamBehavior.CutStream;
-        var registry = new TestRegistry();
-        registry.Add("inference-1", upstream.BaseAddress, "inference", ["llama"]);
-        await using var gateway = await GatewayHost.StartAsync(registry: registry);
-        var (_, _, key) = await gateway.CreateKeyAsync();
-        using var client = gateway.Client(key);
+        var database = GatewayHost.NewDatabasePath();
+        string tenantId;
+        await using (var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream)
+            .With("Nexus:Gateway:SqlitePath", database)
+            .With("Nexus:Gateway:CircuitFailureThreshold", "1")
+            .With("Nexus:Gateway:CircuitBreakDuration", "00:10:00")))
+        {
+            (tenantId, _, var key) = await gateway.CreateKeyAsync();
+            using var client = gateway.Client(key);
+            using var response = await client.SendAsync(Stream());
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await response.Content.ReadAsStringAsync()).ShouldContain("upstream_stream_cut");
 
-        using var response = await client.SendAsync(Stream());
-        await response.Content.ReadAsStringAsync();
+            // The cut-off counts against the instance: with a threshold of one, its circuit is now open.
+            using var next = await client.SendAsync(Stream());
+            next.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        }
 
-        await Eventually.TrueAsync(() => registry.Failures.GetValueOrDefault("inference-1") == 1, "the cut-off reported as a failure");
+        var records = await ReadAuditAsync(database, tenantId);
+        records.Count.ShouldBe(2);
+        records.ShouldAllBe(r => r.Status >= 500);
     }
 
     [Fact]

@@ -3,14 +3,14 @@ using Nexus.Gateway.Registry.Health;
 
 namespace Nexus.Gateway.Tests.Registry;
 
-public sealed class InstanceHealthTests
+public sealed class ProbeHealthTests
 {
-    private readonly RegistryHealthOptions _options = new() { HealthyThreshold = 3, UnhealthyThreshold = 2, PassiveFailureThreshold = 2 };
+    private readonly RegistryHealthOptions _options = new() { HealthyThreshold = 3, UnhealthyThreshold = 2 };
 
     [Fact]
     public void OnProbe_HealthyForTheThreshold_MakesTheInstanceReady()
     {
-        var health = new InstanceHealth(_options);
+        var health = new ProbeHealth(_options);
 
         health.OnProbe(true, null);
         health.OnProbe(true, null);
@@ -51,33 +51,9 @@ public sealed class InstanceHealthTests
         health.State.ShouldBe(InstanceState.Ready);
     }
 
-    [Fact]
-    public void OnPassiveFailure_ConsecutiveFailuresAtThreshold_TakeTheInstanceOutOfRouting()
+    private ProbeHealth Ready()
     {
-        var health = Ready();
-
-        health.OnPassiveFailure().ShouldBeFalse();
-        health.OnPassiveFailure().ShouldBeTrue();
-
-        health.State.ShouldBe(InstanceState.Unhealthy);
-        health.Reason!.ShouldContain("proxied requests failed");
-    }
-
-    [Fact]
-    public void OnPassiveSuccess_BetweenFailures_ResetsTheCount()
-    {
-        var health = Ready();
-
-        health.OnPassiveFailure();
-        health.OnPassiveSuccess();
-        health.OnPassiveFailure().ShouldBeFalse();
-
-        health.State.ShouldBe(InstanceState.Ready);
-    }
-
-    private InstanceHealth Ready()
-    {
-        var health = new InstanceHealth(_options);
+        var health = new ProbeHealth(_options);
         for (var i = 0; i < _options.HealthyThreshold; i++) health.OnProbe(true, null);
         health.State.ShouldBe(InstanceState.Ready);
         return health;

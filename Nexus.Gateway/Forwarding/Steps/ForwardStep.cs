@@ -1,24 +1,33 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Routing;
+using Nexus.Gateway.Routing.Health;
 using Nexus.Gateway.Usage;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Nexus.Gateway.Forwarding;
+namespace Nexus.Gateway.Forwarding.Steps;
 
 /// <summary>
-/// Sends a request through YARP's forwarder to the best instance, moving on to another one when the connection fails
-/// or the instance answers 503 before anything reached the client.
+/// Forward: sends the request through YARP's forwarder to the best candidate, moving on to another one when the
+/// connection fails or the instance answers 503 before anything reached the client. Every attempt's outcome feeds
+/// passive health. The last step: it answers the request.
 /// </summary>
-internal sealed class UpstreamForwarder(
+internal sealed class ForwardStep(
     IHttpForwarder forwarder,
     UpstreamInvoker invoker,
     LoadBalancer balancer,
+    PassiveHealth health,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider time,
-    ILogger<UpstreamForwarder> logger)
+    ILogger<ForwardStep> logger)
 {
-    public async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing)
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = GatewayRequestFeature.Of(context);
+        feature.Result = await ForwardAsync(context, feature.Request!, feature.Candidates, feature.Path, feature.Timing, openAIErrors: feature.ServedAs is not null);
+    }
+
+    private async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing, bool openAIErrors)
     {
         var settings = options.CurrentValue;
         var config = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout };
@@ -34,16 +43,16 @@ internal sealed class UpstreamForwarder(
             tried.Add(upstream.InstanceId);
             meter = new UsageMeter();
             var canRetry = attempt < settings.MaxAttempts && tried.Count < candidates.Count;
-            var state = new AttemptState(meter, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage);
+            var state = new AttemptState(meter, timing, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors);
 
             // A fresh copy of the body for every attempt, so a retry sends exactly what the first attempt sent.
             context.Request.Body = new MemoryStream(request.Body, writable: false);
             context.Request.ContentLength = request.Body.Length;
             context.Request.Headers.TransferEncoding = default;
 
-            var health = balancer.HealthOf(upstream.InstanceId);
-            health.Begin(time.GetUtcNow());
-            var sentAt = Stopwatch.GetTimestamp();
+            var destination = health.StateOf(upstream.InstanceId);
+            destination.Begin(time.GetUtcNow());
+            state.SentAt = Stopwatch.GetTimestamp();
             ForwarderError error;
             try
             {
@@ -51,13 +60,13 @@ internal sealed class UpstreamForwarder(
             }
             finally
             {
-                health.End();
-                timing.AddAttempt(sentAt, state.HeadersReceivedAt, Stopwatch.GetTimestamp());
+                destination.End();
+                timing.AttemptEnded(state.SentAt, state.HeadersReceivedAt, Stopwatch.GetTimestamp());
             }
 
             if (state.RetryOn503)
             {
-                balancer.ReportFailure(upstream);
+                health.Report(upstream, AttemptOutcome.Failure);
                 GatewayLog.UpstreamFailed(logger, upstream.InstanceId, "503", "trying another instance");
                 Reset(context, earlyHeaders);
                 lastFailure = "The upstream instance is unavailable.";
@@ -67,20 +76,24 @@ internal sealed class UpstreamForwarder(
             if (error == ForwarderError.None)
             {
                 var status = context.Response.StatusCode;
-                if (status >= 500 || meter.CutOff) balancer.ReportFailure(upstream);
-                else balancer.ReportSuccess(upstream);
-                return new ForwardResult(status, upstream, meter, meter.CutOff ? "upstream stream cut off" : null, false);
+                var outcome = PassiveHealth.Classify(error, status, meter.CutOff);
+                health.Report(upstream, outcome);
+                // The client saw the status it was sent and then an error event; the record says the answer failed.
+                return meter.CutOff
+                    ? new ForwardResult(StatusCodes.Status502BadGateway, upstream, meter, "upstream stream cut off", false, outcome)
+                    : new ForwardResult(status, upstream, meter, null, false, outcome);
             }
 
             if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
                 or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.RequestBodyClient)
             {
-                return new ForwardResult(ForwardResult.ClientClosedRequest, upstream, meter, "client disconnected", true);
+                return new ForwardResult(ForwardResult.ClientClosedRequest, upstream, meter, "client disconnected", true, AttemptOutcome.Neutral);
             }
 
-            balancer.ReportFailure(upstream);
+            var failure = PassiveHealth.Classify(error, 0, meter.CutOff);
+            health.Report(upstream, failure);
             var exception = context.GetForwarderErrorFeature()?.Exception;
-            if (error == ForwarderError.Request && !context.Response.HasStarted && IsConnectFailure(exception) && attempt < settings.MaxAttempts)
+            if (error == ForwarderError.Request && !context.Response.HasStarted && IsConnectFailure(exception))
             {
                 GatewayLog.UpstreamFailed(logger, upstream.InstanceId, exception?.Message ?? error.ToString(), "trying another instance");
                 Reset(context, earlyHeaders);
@@ -97,13 +110,15 @@ internal sealed class UpstreamForwarder(
                 await GatewayErrors.WriteAsync(context, failedStatus, message, code: failedStatus == 504 ? "upstream_timeout" : "upstream_error");
             }
 
-            return new ForwardResult(failedStatus, upstream, meter, error.ToString(), false);
+            return new ForwardResult(failedStatus, upstream, meter, error.ToString(), false, failure);
         }
 
-        var noneStatus = lastFailure is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
-        if (lastFailure is not null && lastFailure.Contains("unavailable", StringComparison.Ordinal)) noneStatus = StatusCodes.Status503ServiceUnavailable;
-        await GatewayErrors.WriteAsync(context, noneStatus, lastFailure ?? "No instance is available (every circuit is open).", code: "no_available_instance");
-        return new ForwardResult(noneStatus, null, meter, lastFailure ?? "no available instance", false);
+        // One rule for "no ready instance", wherever it is found out: 503 no_ready_instance, whether no instance was
+        // ready, every circuit was open, or every instance tried refused the connection or answered 503. A 502 means an
+        // instance took the request and failed it.
+        var noneReady = lastFailure is null ? "No instance is ready (every circuit is open)." : "No instance is ready: " + lastFailure;
+        await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, noneReady, code: "no_ready_instance");
+        return new ForwardResult(StatusCodes.Status503ServiceUnavailable, null, meter, lastFailure ?? "no ready instance", false, AttemptOutcome.Neutral);
     }
 
     private static void Reset(HttpContext context, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)

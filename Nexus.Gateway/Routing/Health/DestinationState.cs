@@ -1,7 +1,7 @@
-namespace Nexus.Gateway.Routing;
+namespace Nexus.Gateway.Routing.Health;
 
-/// <summary>Per-instance load and circuit state, kept by the gateway itself (passive health).</summary>
-internal sealed class InstanceHealth
+/// <summary>One instance as this gateway sees it: its outstanding requests (for load balancing) and its circuit.</summary>
+internal sealed class DestinationState
 {
     private readonly Lock _lock = new();
     private int _outstanding;

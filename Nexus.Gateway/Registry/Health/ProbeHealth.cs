@@ -1,15 +1,14 @@
 namespace Nexus.Gateway.Registry.Health;
 
 /// <summary>
-/// One instance's health as this gateway observes it: consecutive probe results move it between registering,
-/// ready and unhealthy; a run of failed proxied requests takes it out of routing until probes bring it back.
-/// Not thread-safe: the registry serialises access.
+/// One instance's active health: consecutive probe results move it between registering, ready and unhealthy.
+/// Proxied requests do not move it: their signal is routing's passive health (circuits), kept apart so that what a
+/// caller's request provokes never changes what the registry reports. Not thread-safe: the registry serialises access.
 /// </summary>
-internal sealed class InstanceHealth(RegistryHealthOptions options)
+internal sealed class ProbeHealth(RegistryHealthOptions options)
 {
     private int _successes;
     private int _failures;
-    private int _passiveFailures;
 
     public InstanceState State { get; private set; } = InstanceState.Registering;
 
@@ -27,7 +26,6 @@ internal sealed class InstanceHealth(RegistryHealthOptions options)
             {
                 State = InstanceState.Ready;
                 Reason = null;
-                _passiveFailures = 0;
             }
         }
         else
@@ -45,19 +43,4 @@ internal sealed class InstanceHealth(RegistryHealthOptions options)
 
         return state != State || reason != Reason;
     }
-
-    /// <summary>A proxied request failed; returns true when that took the instance out of routing.</summary>
-    public bool OnPassiveFailure()
-    {
-        _passiveFailures++;
-        if (State != InstanceState.Ready || _passiveFailures < options.PassiveFailureThreshold) return false;
-
-        State = InstanceState.Unhealthy;
-        Reason = $"{_passiveFailures} consecutive proxied requests failed";
-        // Probes must now see the instance healthy for the full threshold before it is routed to again.
-        _successes = 0;
-        return true;
-    }
-
-    public void OnPassiveSuccess() => _passiveFailures = 0;
 }
