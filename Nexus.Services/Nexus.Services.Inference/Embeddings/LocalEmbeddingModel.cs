@@ -58,7 +58,7 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
         {
             _encoder = new SentenceEncoder();
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException or IOException or NullReferenceException or OutOfMemoryException)
+        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException or IOException or OutOfMemoryException)
         {
             // A missing native ONNX Runtime for this platform surfaces as one of these; the model stays not ready with the reason.
             _failure = $"The local embedding model did not load: {ex.GetBaseException().Message}";
@@ -92,7 +92,7 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
             {
                 var inputs = batch.Select(i => texts[i]).ToArray();
                 // Run is synchronous and CPU-bound: off the request thread, so Kestrel keeps serving while it runs.
-                var encoded = await Task.Run(() => encoder.Encode(inputs, cancellationToken), cancellationToken);
+                var encoded = await Task.Run(() => Encode(encoder, inputs, cancellationToken), cancellationToken);
                 for (var j = 0; j < batch.Length; j++) vectors[batch[j]] = encoded[j];
             }
             finally
@@ -102,6 +102,19 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
         }
 
         return vectors;
+    }
+
+    /// <summary>The package ends a running batch on cancellation through ONNX Runtime's terminate flag, which surfaces as its own error.</summary>
+    private static float[][] Encode(SentenceEncoder encoder, string[] inputs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return encoder.Encode(inputs, cancellationToken);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The caller cancelled the batch.", ex, cancellationToken);
+        }
     }
 
     public void Dispose()

@@ -183,7 +183,7 @@ public sealed class LocalEmbeddingsTests(LocalModelHost host) : IClassFixture<Lo
     }
 
     [Fact]
-    public async Task EmbedAsync_CancelledCaller_StopsBeforeTheNextBatch()
+    public async Task EmbedAsync_CancelledCaller_RunsNoBatch()
     {
         var model = Service.App.Services.GetRequiredService<LocalEmbeddingModel>();
         using var cancelled = new CancellationTokenSource();
