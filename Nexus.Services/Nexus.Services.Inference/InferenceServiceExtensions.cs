@@ -25,6 +25,7 @@ public static class InferenceServiceExtensions
         services.AddSingleton<OllamaCatalog>();
         services.AddSingleton<OpenAICatalog>();
         services.AddSingleton<UpstreamCatalog>();
+        services.AddSingleton<LocalEmbeddingMetrics>();
         services.AddSingleton<LocalEmbeddingModel>();
         services.AddSingleton<LocalEmbeddings>();
         services.AddHostedService<LocalEmbeddingLoader>();

