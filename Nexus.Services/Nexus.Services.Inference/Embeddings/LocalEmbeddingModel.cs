@@ -22,7 +22,8 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
     private readonly LocalEmbeddingsOptions _options;
     private readonly LocalEmbeddingMetrics _metrics;
     private readonly SemaphoreSlim _batches;
-    private readonly MiniLMTokenizer _tokenizer = new();
+    // Reading the vocabulary maps the 90 MB model assembly: not done when the model is off.
+    private readonly Lazy<MiniLMTokenizer> _tokenizer = new(() => new MiniLMTokenizer());
     private volatile SentenceEncoder? _encoder;
     private volatile string? _failure;
 
@@ -75,7 +76,7 @@ internal sealed partial class LocalEmbeddingModel : IDisposable
     public static string Normalize(string text) => Whitespace().Replace(text, " ").Trim();
 
     /// <summary>Word pieces the model reads for <paramref name="text"/> (after <see cref="Normalize"/>), [CLS] and [SEP] included, at most <see cref="ContextLength"/>.</summary>
-    public int CountTokens(string text) => _tokenizer.Tokenize(ContextLength, text)[0].Length;
+    public int CountTokens(string text) => _tokenizer.Value.Tokenize(ContextLength, text)[0].Length;
 
     /// <summary>
     /// Unit-length vectors for <paramref name="texts"/> (normalized already), in their order. Inputs of similar length
