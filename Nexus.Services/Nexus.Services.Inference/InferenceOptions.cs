@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nexus.Services.Inference.Embeddings;
 
 namespace Nexus.Services.Inference;
 
@@ -15,6 +16,9 @@ public sealed class InferenceOptions
 
     /// <summary>Longest wait for an upstream's response headers (a stream or a pull may then run longer), and for a whole model listing.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The in-process embedding model, all-MiniLM-L6-v2.</summary>
+    public LocalEmbeddingsOptions LocalEmbeddings { get; set; } = new();
 }
 
 /// <summary>One OpenAI-compatible server.</summary>
@@ -54,6 +58,10 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
 
         if (options.CatalogRefresh <= TimeSpan.Zero) errors.Add("Inference:CatalogRefresh must be positive.");
         if (options.UpstreamTimeout <= TimeSpan.Zero) errors.Add("Inference:UpstreamTimeout must be positive.");
+        var local = options.LocalEmbeddings;
+        if (local.BatchSize is < 1 or > 256) errors.Add("Inference:LocalEmbeddings:BatchSize must be between 1 and 256.");
+        if (local.MaxConcurrentBatches < 1) errors.Add("Inference:LocalEmbeddings:MaxConcurrentBatches must be at least 1.");
+        if (local.MaxInputs < 1) errors.Add("Inference:LocalEmbeddings:MaxInputs must be at least 1.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

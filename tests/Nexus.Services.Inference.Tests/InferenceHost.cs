@@ -35,10 +35,14 @@ internal sealed class InferenceHost : IAsyncDisposable
     public async Task<List<string>> ModelIdsAsync() =>
         JsonNode.Parse(await Http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
 
-    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai", TimeSpan? upstreamTimeout = null) =>
-        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)], upstreamTimeout);
+    public static Task<InferenceHost> StartAsync(string? upstreamUrl, string kind = "openai", TimeSpan? upstreamTimeout = null, bool localEmbeddings = false) =>
+        StartAsync(upstreamUrl is null ? [] : [new TestUpstream("local", upstreamUrl, kind)], upstreamTimeout, localEmbeddings);
 
-    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams, TimeSpan? upstreamTimeout = null)
+    /// <summary>
+    /// The service with <paramref name="upstreams"/>; the local embedding model is off unless asked for, so tests of
+    /// forwarding neither load it nor see it in the catalog.
+    /// </summary>
+    public static async Task<InferenceHost> StartAsync(IReadOnlyList<TestUpstream> upstreams, TimeSpan? upstreamTimeout = null, bool localEmbeddings = false)
     {
         var builder = TestWebHost.CreateBuilder("Nexus.Services.Inference");
         builder.Logging.ClearProviders();
@@ -52,6 +56,7 @@ internal sealed class InferenceHost : IAsyncDisposable
             settings[$"Inference:Upstreams:{i}:Labels:tier"] = "local";
         }
 
+        settings["Inference:LocalEmbeddings:Enabled"] = localEmbeddings ? "true" : "false";
         if (upstreamTimeout is { } timeout) settings["Inference:UpstreamTimeout"] = timeout.ToString("c");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();

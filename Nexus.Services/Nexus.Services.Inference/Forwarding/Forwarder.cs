@@ -8,13 +8,20 @@ namespace Nexus.Services.Inference.Forwarding;
 /// <summary>Sends one OpenAI request to the upstream that serves its model and relays the answer.</summary>
 internal sealed class Forwarder(UpstreamCatalog catalog, IHttpClientFactory http, IOptions<InferenceOptions> options)
 {
-    public async Task ForwardAsync(HttpContext context, string path)
+    public async Task ForwardAsync(HttpContext context, string path) => await ForwardAsync(context, path, await ReadBodyAsync(context));
+
+    /// <summary>The whole request body: the model is read from it before anything is sent.</summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        return body.ToArray();
+    }
+
+    /// <summary>Forwards a body already read (<see cref="ReadBodyAsync"/>).</summary>
+    public async Task ForwardAsync(HttpContext context, string path, byte[] bytes)
     {
         var cancellationToken = context.RequestAborted;
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, cancellationToken);
-        var bytes = body.ToArray();
-
         if (RequestModel.Read(bytes, out var model) is { } invalid)
         {
             await invalid.ExecuteAsync(context);

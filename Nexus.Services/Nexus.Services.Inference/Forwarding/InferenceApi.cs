@@ -1,12 +1,13 @@
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Errors;
-using Nexus.Services.Inference.Catalog;
+using Nexus.Services.Inference.Embeddings;
 
 namespace Nexus.Services.Inference.Forwarding;
 
 /// <summary>
 /// OpenAI-compatible routes, forwarded to the upstream that serves the requested model. The body goes upstream
-/// byte for byte (so fields this service does not know survive), and the answer comes back as it arrives.
+/// byte for byte (so fields this service does not know survive), and the answer comes back as it arrives. Embeddings
+/// for the local model (<c>all-minilm-l6-v2</c>) are answered in process instead.
 /// </summary>
 internal static class InferenceApi
 {
@@ -30,19 +31,30 @@ internal static class InferenceApi
             .Accepts<CompletionRequest>("application/json")
             .AsNexusFunction("complete", f => f.Input<CompletionRequest>().Produces("application/json", "text/event-stream").Widget("prompt", UiWidgets.Textarea));
         api.MapPost("/embeddings", EmbedAsync)
-            .WithSummary("Embeddings of text.")
+            .WithSummary("Embeddings of text: all-minilm-l6-v2 in process, other models on their upstream.")
             .Accepts<EmbeddingRequest>("application/json")
             .AsNexusFunction("embed", f => f.Input<EmbeddingRequest>().Widget("input", UiWidgets.Textarea).Result(UiWidgets.Json));
-        api.MapGet("/models", ListModelsAsync).WithSummary("The models of every reachable upstream.");
+        api.MapGet("/models", ListModelsAsync).WithSummary("The local model and the models of every reachable upstream.");
     }
 
     private static Task ChatAsync(HttpContext context, Forwarder forwarder) => forwarder.ForwardAsync(context, "v1/chat/completions");
 
     private static Task CompleteAsync(HttpContext context, Forwarder forwarder) => forwarder.ForwardAsync(context, "v1/completions");
 
-    private static Task EmbedAsync(HttpContext context, Forwarder forwarder) => forwarder.ForwardAsync(context, "v1/embeddings");
+    private static async Task EmbedAsync(HttpContext context, Forwarder forwarder, LocalEmbeddings local)
+    {
+        var body = await Forwarder.ReadBodyAsync(context);
+        // A body the forwarder would refuse (not JSON, no model) gets its error there, as on every route.
+        if (RequestModel.Read(body, out var model) is null && local.Serves(model))
+        {
+            await local.EmbedAsync(context, body);
+            return;
+        }
 
-    private static async Task<IResult> ListModelsAsync(UpstreamCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        await forwarder.ForwardAsync(context, "v1/embeddings", body);
+    }
+
+    private static async Task<IResult> ListModelsAsync(IModelCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var models = await catalog.GetModelsAsync(cancellationToken);
