@@ -5,8 +5,7 @@
 # streamed chunk, then each gateway's resident memory after SOAK requests.
 # BASELINE=<a checkout of another commit> measures that commit's gateway (in memory and on Redis) beside this one's,
 # in the same rounds, for before-and-after figures from one run.
-# Needs: the .NET SDK, redis-server, curl, python3, and wrk (Debian: apt-get install wrk); without wrk, the Load project
-# here generates the load instead (it costs more CPU per request than wrk: compare figures from one generator only).
+# Needs: the .NET SDK, redis-server, curl, python3 and wrk (Debian: apt-get install redis-server wrk).
 # Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]; ROUNDS (3) throughput rounds.
 # Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
 # paths, a process with more code measures its compiler rather than its steady state.
@@ -18,6 +17,7 @@ warmup="${WARMUP:-30}"
 rounds="${ROUNDS:-3}"
 baseline="${BASELINE:-}"
 command -v redis-server >/dev/null || { echo "redis-server is required (apt-get install redis-server)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 
 work=$(mktemp -d)
 pids=()
@@ -39,14 +39,8 @@ dotnet publish StaticUpstream/StaticUpstream.csproj -c Release -o "$work/upstrea
 dotnet publish MinimalProxy/MinimalProxy.csproj -c Release -o "$work/proxy" >/dev/null
 dotnet publish ../../Nexus.Gateway/Nexus.Gateway.csproj -c Release -o "$work/gateway" >/dev/null
 [ -n "$baseline" ] && dotnet publish "$baseline/Nexus.Gateway/Nexus.Gateway.csproj" -c Release -o "$work/baseline" >/dev/null
-# load THREADS CONNECTIONS SECONDS URL: wrk with chat.lua where installed, else the Load project (same summary lines).
-if command -v wrk >/dev/null; then
-  load() { wrk -t"$1" -c"$2" -d"$3s" --latency -s chat.lua "$4"; }
-else
-  echo "wrk is not installed: the Load project generates the load." >&2
-  dotnet publish Load/Load.csproj -c Release -o "$work/load" >/dev/null
-  load() { dotnet "$work/load/Load.dll" "$2" "$3" "$4"; }
-fi
+# load THREADS CONNECTIONS SECONDS URL
+load() { wrk -t"$1" -c"$2" -d"$3s" --latency -s chat.lua "$4"; }
 
 upstream_port=$(free_port); proxy_port=$(free_port); redis_port=$(free_port)
 admin_key="nxadm-bench-$(date +%s)"
