@@ -1,5 +1,5 @@
 var builder = DistributedApplication.CreateBuilder(args);
-builder.AddUserSecretsInEveryEnvironment(typeof(Program).Assembly);
+builder.AddUserSecretsInEveryEnvironment(typeof(Program).Assembly, args);
 builder.AddNexusLifecycle();
 
 // Infrastructure: Aspire's containers in the manifest; local binaries in run mode, else each consumer's embedded default.

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Hosting;
 
 namespace Nexus.AppHost.Composition;
@@ -11,16 +10,14 @@ internal static class UserSecretsConfiguration
     /// <summary>
     /// The host reads user secrets only in Development: a run without the launch profile would generate a new PostgreSQL
     /// password and admin key, and the existing database would refuse the new password. Environment variables and the
-    /// command line still override them, as in Development.
+    /// command line are added again after them, so they still override, as in Development.
     /// </summary>
-    public static IDistributedApplicationBuilder AddUserSecretsInEveryEnvironment(this IDistributedApplicationBuilder builder, Assembly assembly)
+    /// <remarks>Added, not inserted: inserting reloads every source, and the host's stream-based sources cannot be read twice.</remarks>
+    public static IDistributedApplicationBuilder AddUserSecretsInEveryEnvironment(this IDistributedApplicationBuilder builder, Assembly assembly,
+        string[] args)
     {
         if (builder.Environment.IsDevelopment()) return builder;
-        var secrets = new ConfigurationBuilder().AddUserSecrets(assembly, optional: true).Sources[0];
-        var sources = builder.Configuration.Sources;
-        var environment = sources.Select((source, index) => (source, index))
-            .LastOrDefault(s => s.source is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
-        sources.Insert(environment.source is null ? sources.Count : environment.index, secrets);
+        builder.Configuration.AddUserSecrets(assembly, optional: true).AddEnvironmentVariables().AddCommandLine(args);
         return builder;
     }
 }
