@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Nexus.Testing;
 
@@ -23,6 +24,8 @@ public sealed class AppHostTests
     {
         foreach (var program in new[] { "redis-server", "etcd", "espeak-ng", "/usr/lib/postgresql/15/bin/postgres" }) TestPrograms.Require(program);
         var state = Directory.CreateTempSubdirectory("nexus-apphost-test-");
+        // As root, PostgreSQL runs as the 'postgres' user, who must be able to enter the state directory.
+        if (!OperatingSystem.IsWindows()) state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         const string adminKey = "e2eAdminKey0123456789abcdefghijklmn";
         try
         {
@@ -33,6 +36,9 @@ public sealed class AppHostTests
                     $"Parameters:postgres-password=e2ePassword{Guid.NewGuid():N}",
                 ],
                 (options, _) => options.DisableDashboard = true);
+            // No dashboard, so nothing receives OTLP: without this each project's last export would wait out its timeout on stop.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+                builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
             await using var app = await builder.BuildAsync().WaitAsync(StartTimeout);
             using var timeout = new CancellationTokenSource(StartTimeout);
             await app.StartAsync(timeout.Token);
@@ -71,14 +77,20 @@ public sealed class AppHostTests
     /// <summary>The gateway routes tts-1 to the speech service it learned from the registry; espeak-ng makes the audio.</summary>
     private static async Task SpeakAsync(HttpClient gateway, CancellationToken ct)
     {
-        var models = JsonNode.Parse(await gateway.GetStringAsync(new Uri("/v1/models", UriKind.Relative), ct))!;
-        models["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ShouldContain("tts-1");
+        // Healthy to Aspire is not yet ready to the gateway: it probes each registered instance before routing to it.
+        await Eventually.WaitAsync(async () => await ModelIdsAsync(gateway, ct), ids => ids.Contains("tts-1"), "tts-1 in /v1/models", TimeSpan.FromSeconds(30));
 
         using var response = await gateway.PostAsJsonAsync(new Uri("/v1/audio/speech", UriKind.Relative),
             new { model = "tts-1", input = "Nexus is running.", voice = "alloy", response_format = "wav" }, ct);
         var audio = await response.Content.ReadAsByteArrayAsync(ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, System.Text.Encoding.UTF8.GetString(audio));
         System.Text.Encoding.ASCII.GetString(audio, 0, 4).ShouldBe("RIFF");
+    }
+
+    private static async Task<List<string>> ModelIdsAsync(HttpClient gateway, CancellationToken ct)
+    {
+        var models = JsonNode.Parse(await gateway.GetStringAsync(new Uri("/v1/models", UriKind.Relative), ct))!;
+        return models["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
     }
 
     private static async Task<HttpStatusCode?> TryStatusAsync(HttpClient client, CancellationToken ct)
