@@ -75,6 +75,8 @@ measure() {
 
 if [ -n "$baseline" ]; then
   old=$(mktemp -d)
+  # As root, PostgreSQL runs as the 'postgres' user, who must be able to enter the tree.
+  chmod 755 "$old"
   trap 'rm -rf "$old"' EXIT
   git archive "$baseline" | tar -x -C "$old"
   dotnet build "$old/Nexus.AppHost/Nexus.AppHost.csproj" --nologo -v quiet >/dev/null
