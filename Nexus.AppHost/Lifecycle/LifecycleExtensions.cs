@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Nexus.AppHost.Lifecycle;
 
@@ -9,7 +10,7 @@ internal static class LifecycleExtensions
     public static IDistributedApplicationBuilder AddNexusLifecycle(this IDistributedApplicationBuilder builder)
     {
         if (!builder.ExecutionContext.IsRunMode) return builder;
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CrashRestarts>();
         builder.Services.AddSingleton<StartupSummary>();
         builder.Services.AddHostedService<OrderedShutdown>();

@@ -17,9 +17,6 @@ internal sealed class StartupSummary(ResourceNotificationService notifications, 
 
     private readonly long _started = Stopwatch.GetTimestamp();
 
-    /// <summary>Where the summary goes: the console by default.</summary>
-    public TextWriter Output { get; init; } = Console.Out;
-
     public Task OnResourcesCreatedAsync(AfterResourcesCreatedEvent @event)
     {
         // In the background: the event is raised before the resources start, and they start only once it returns.
@@ -33,8 +30,9 @@ internal sealed class StartupSummary(ResourceNotificationService notifications, 
         {
             var resources = model.Resources.Where(IsShown).ToList();
             await Task.WhenAll(resources.Select(r => notifications.WaitForResourceHealthyAsync(r.Name, ct))).ConfigureAwait(false);
-            await Output.WriteAsync(await RenderAsync(model, resources, Stopwatch.GetElapsedTime(_started), ct).ConfigureAwait(false)).ConfigureAwait(false);
-            await Output.FlushAsync(ct).ConfigureAwait(false);
+            // The console, not the log: a table a person reads, and a last line scripts wait for.
+            await Console.Out.WriteAsync(await RenderAsync(model, resources, Stopwatch.GetElapsedTime(_started), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await Console.Out.FlushAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
