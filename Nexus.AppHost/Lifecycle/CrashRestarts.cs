@@ -16,7 +16,9 @@ internal sealed class CrashRestarts(ResourceCommandService commands, IHostApplic
     {
         var snapshot = @event.ResourceEvent.Snapshot;
         var stopping = lifetime.ApplicationStopping;
-        if (stopping.IsCancellationRequested || snapshot.ExitCode is null or 0) return Task.CompletedTask;
+        // Only processes: a database follows its server, and has no start command of its own.
+        if (stopping.IsCancellationRequested || snapshot.ExitCode is null or 0 || @event.Resource is not (ProjectResource or ExecutableResource))
+            return Task.CompletedTask;
 
         var ranFor = snapshot.StopTimeStamp - snapshot.StartTimeStamp ?? TimeSpan.Zero;
         var attempt = _attempts.AddOrUpdate(@event.Resource.Name, 1, (_, previous) => RestartBackoff.NextAttempt(previous, ranFor));
