@@ -1,19 +1,49 @@
 namespace Nexus.AppHost.Composition;
 
-/// <summary>What makes a project a Nexus service under the app host: it registers with the gateway's registry.</summary>
+/// <summary>The conventions every Nexus project follows under the AppHost.</summary>
 internal static class NexusServiceExtensions
 {
-    /// <summary>A backend service that waits for the gateway and registers with it using the run's registration token.</summary>
-    public static IResourceBuilder<ProjectResource> AddNexusService(this NexusAppBuilder builder, string name, string projectPath,
-        IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> registrationToken) =>
-        builder.AddProject(name, projectPath)
+    /// <summary>
+    /// A backend service: its own HTTP endpoint (not its launch profile's port), health-gated, waiting for the gateway and
+    /// registering with it using this run's registration token.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddNexusService<TProject>(this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> registrationToken)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithNexusDefaults()
             .WithReference(gateway)
             .WaitFor(gateway)
             .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
             .WithEnvironment("Nexus__Registry__Token", registrationToken);
 
-    /// <summary>The gateway is the registry: it accepts registrations that carry this run's token (and never registers with itself).</summary>
-    public static IResourceBuilder<ProjectResource> WithRegistrationToken(this IResourceBuilder<ProjectResource> gateway,
-        IResourceBuilder<ParameterResource> registrationToken) =>
-        gateway.WithEnvironment("Nexus__Registry__Token", registrationToken);
+    /// <summary>
+    /// Only the variables a reference needs (<c>ConnectionStrings__*</c>, <c>services__*</c>), not Aspire 13's extra
+    /// per-property ones; in run mode a person reads the logs, so the Development environment and text logs.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithNexusDefaults(this IResourceBuilder<ProjectResource> project)
+    {
+        project.WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString | ReferenceEnvironmentInjectionFlags.ServiceDiscovery);
+        if (project.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+                .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
+                .WithEnvironment("Nexus__LogFormat", "text");
+        }
+
+        return project;
+    }
+
+    /// <summary>References and waits for infrastructure that runs; when it does not, the project gets no setting and uses
+    /// its embedded default.</summary>
+    public static IResourceBuilder<ProjectResource> WithOptionalReference(this IResourceBuilder<ProjectResource> project,
+        IResourceBuilder<IResourceWithConnectionString>? infrastructure) =>
+        infrastructure is null ? project : project.WithReference(infrastructure).WaitFor(infrastructure);
+
+    /// <summary>The etcd registry store (<c>Nexus__Registry__Etcd__Url</c>) when etcd runs; else the in-process registry.</summary>
+    public static IResourceBuilder<ProjectResource> WithOptionalEtcd(this IResourceBuilder<ProjectResource> gateway,
+        IResourceBuilder<IResourceWithEndpoints>? etcd) =>
+        etcd is null ? gateway : gateway.WithEnvironment("Nexus__Registry__Etcd__Url", etcd.GetEndpoint("http")).WaitFor(etcd);
 }

@@ -1,57 +1,87 @@
 #!/usr/bin/env bash
-# Measures, on an already built tree: the time from `dotnet run --project Nexus.AppHost` to every resource healthy
-# (the app host prints "Press Ctrl+C to stop." only then), and each resource's resident memory after it idles.
-# Usage: bench/apphost/measure.sh [auto|local|container|embedded] (RUNS=3 IDLE_SECONDS=10 by default)
+# Start-up and stop times of the AppHost, on built trees, with the local binaries it finds (PostgreSQL, Redis, etcd).
+#   start: from `dotnet run --no-build --project Nexus.AppHost` to its line "... Press Ctrl+C to stop.", printed once every
+#          resource is healthy;
+#   stop:  from SIGINT (what Ctrl+C sends) to the AppHost process until it has exited and no process it started is left
+#          (a process is the AppHost's when its command line or working directory lies in the tree, or it is Aspire's
+#          DCP or dashboard).
+# Usage: bench/apphost/measure.sh [BASELINE_REF]   (RUNS=3 by default)
+# With BASELINE_REF (e.g. a commit before the AppHost moved to Aspire), that commit is exported to a temporary directory
+# outside the repository, built and measured first, so both figures come from one run on the same machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-
-infrastructure=${1:-auto}
+repo=$(pwd)
 runs=${RUNS:-3}
-idle=${IDLE_SECONDS:-10}
+baseline=${1:-}
+ready='Press Ctrl+C to stop.'
 
-dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet >/dev/null
+# Runs a command with SIGINT at its default disposition: a script's background jobs otherwise inherit it ignored.
+with_sigint() { python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
 
-# Resident memory of a resource: every process in its session (the app host starts each resource in its own), in MiB.
-session_rss() {
-  ps -o rss= -s "$1" | awk '{s+=$1} END {printf "%.0f", s/1024}'
+# The AppHost's processes: in the tree by command line or working directory (below the root: not a shell in it), or
+# Aspire's orchestrator and dashboard.
+tree_processes() {
+  local root=$1 pid cmd cwd
+  for pid in $(ps -eo pid=); do
+    { cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
+    cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=
+    case "$cmd" in *measure.sh*) continue ;; *aspire.hosting.orchestration*|*aspire.dashboard*) echo "$pid"; continue ;; esac
+    case "$cmd" in *"$root/"*) echo "$pid"; continue ;; esac
+    case "$cwd" in "$root/"*) echo "$pid" ;; esac
+  done
 }
 
-times=()
-for run in $(seq 1 "$runs"); do
-  log=$(mktemp)
-  start=$(date +%s%N)
-  dotnet run --no-build --project Nexus.AppHost -- --infrastructure "$infrastructure" >"$log" 2>&1 &
-  runner=$!
-  deadline=$((SECONDS + 180))
-  until grep -q "Press Ctrl+C to stop." "$log"; do
-    if ! kill -0 "$runner" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-      echo "The app host did not become healthy; its output:" >&2
-      cat "$log" >&2
-      exit 1
-    fi
-    sleep 0.05
-  done
-  end=$(date +%s%N)
-  times+=($(((end - start) / 1000000)))
-  apphost=$(pgrep -P "$runner" | head -n 1)
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-  if [ "$run" -eq "$runs" ]; then
-    sleep "$idle"
-    echo "| resource | how | idle RSS (MiB) |"
-    echo "|---|---|---|"
-    echo "| app host | orchestrator | $(ps -o rss= -p "$apphost" | awk '{printf "%.0f", $1/1024}') |"
-    # The start-up table: RESOURCE STATE RESTARTS PID URL HOW WHY.
-    awk '/^RESOURCE/ {on=1; next} on && NF == 0 {exit} on {print $1, $4, $6, $7}' "$log" | while read -r name pid how1 how2; do
-      [ "$pid" = "-" ] && continue
-      how=$how1
-      [ "$how1" = "local" ] && how="local $how2"
-      echo "| $name | $how | $(session_rss "$pid") |"
+# measure LABEL ROOT [ARGS...]: RUNS starts and stops of ROOT's AppHost; prints one line per figure.
+measure() {
+  local label=$1 root=$2; shift 2
+  local starts=() stops=() run log runner apphost begin end before leftovers
+  for run in $(seq 1 "$runs"); do
+    before=$(tree_processes "$root" | sort)
+    [ -z "$before" ] || { echo "processes of $root are already running: $before" >&2; exit 1; }
+    log=$(mktemp)
+    begin=$(now_ms)
+    (cd "$root" && with_sigint dotnet run --no-build --project Nexus.AppHost -- "$@") >"$log" 2>&1 &
+    runner=$!
+    local deadline=$((SECONDS + 180))
+    until grep -q "$ready" "$log"; do
+      if ! kill -0 "$runner" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+        echo "$label: the AppHost did not become healthy; its output:" >&2
+        cat "$log" >&2
+        exit 1
+      fi
+      sleep 0.05
     done
-  fi
+    end=$(now_ms)
+    starts+=("$(((end - begin)))")
 
-  kill -TERM "$apphost"
-  wait "$runner" || true
-  rm -f "$log"
-done
+    apphost=$(pgrep -f "^$root/Nexus.AppHost/bin/" | head -n 1)
+    begin=$(now_ms)
+    kill -INT "$apphost"
+    deadline=$((SECONDS + 120))
+    while leftovers=$(tree_processes "$root"); [ -n "$leftovers" ]; do
+      [ "$SECONDS" -lt "$deadline" ] || { echo "$label: still running 120 s after SIGINT: $leftovers" >&2; exit 1; }
+      sleep 0.05
+    done
+    end=$(now_ms)
+    stops+=("$(((end - begin)))")
+    wait "$runner" || true
+    rm -f "$log"
+  done
+  printf '%s: start-up to all healthy (ms): %s\n' "$label" "${starts[*]}"
+  printf '%s: stop to no process left (ms): %s\n' "$label" "${stops[*]}"
+}
 
-printf 'start-up to all healthy (ms), %s runs, infrastructure %s: %s\n' "$runs" "$infrastructure" "${times[*]}"
+if [ -n "$baseline" ]; then
+  old=$(mktemp -d)
+  # As root, PostgreSQL runs as the 'postgres' user, who must be able to enter the tree.
+  chmod 755 "$old"
+  trap 'rm -rf "$old"' EXIT
+  git archive "$baseline" | tar -x -C "$old"
+  dotnet build "$old/Nexus.AppHost/Nexus.AppHost.csproj" --nologo -v quiet >/dev/null
+  measure "baseline $baseline" "$old"
+fi
+
+dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet >/dev/null
+measure "Aspire AppHost" "$repo"

@@ -28,6 +28,9 @@ public sealed class TemplateEndToEndTests : IDisposable
         var package = Directory.GetFiles(pack, "Nexus.Templates.*.nupkg").Single();
         await Dotnet(_work, "new", "install", package, "--debug:custom-hive", hive);
         await Dotnet(_work, "new", "nexus-service", "-n", "Acme.Translate", "-o", output, "--nexusRoot", Repository.Root, "--debug:custom-hive", hive);
+        // The README's AppHost instructions name the generated Projects type and a valid Aspire resource name.
+        File.ReadAllText(Path.Combine(output, "Acme.Translate", "README.md"))
+            .ShouldContain("builder.AddNexusService<Projects.Acme_Translate>(\"acme-translate\", gateway, registrationToken);");
 
         // Nexus.ServiceDefaults is already built by this test run; do not rebuild it under other running tests.
         await Dotnet(output, "build", Path.Combine(output, "Acme.Translate"), "-p:BuildProjectReferences=false");

@@ -1,10 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using Nexus.AppHost.Hosting;
-using Nexus.AppHost.Tests.Infrastructure;
-using Nexus.Contract;
+using Json.Schema;
+using Nexus.Testing;
 
 namespace Nexus.AppHost.Tests.Publishing;
 
+/// <summary>aspire-manifest.json is what Aspire's own publisher writes today, and what azd and aspirate can read.</summary>
 public sealed class ManifestTests
 {
     private static readonly string[] AllowedTypes = ["project.v0", "container.v0", "container.v1", "parameter.v0", "value.v0"];
@@ -12,49 +13,44 @@ public sealed class ManifestTests
     [Fact]
     public void CommittedManifest_ComparedWithAFreshlyPublishedOne_IsCurrent()
     {
-        var root = TestModel.RepositoryRoot();
-        var output = Path.Combine(Path.GetTempPath(), $"nexus-manifest-{Guid.NewGuid():N}", "aspire-manifest.json");
+        var root = TestEnvironment.RepositoryRoot();
+        var output = Directory.CreateTempSubdirectory("nexus-manifest-");
         try
         {
-            // The real command line: the entry point with --publisher manifest --output-path.
-            var entryPoint = typeof(NexusApp).Assembly.EntryPoint!;
-            entryPoint.Invoke(null, [new[] { "--publisher", "manifest", "--output-path", output }]);
+            // The real command line: the AppHost's entry point with --publisher manifest --output-path.
+            var file = Path.Combine(output.FullName, "aspire-manifest.json");
+            typeof(Nexus.AppHost.Infrastructure.LocalPrograms).Assembly.EntryPoint!.Invoke(null, [new[] { "--publisher", "manifest", "--output-path", file }]);
 
-            var fresh = File.ReadAllText(output);
-            var committed = File.ReadAllText(Path.Combine(root, "aspire-manifest.json"));
-            // Paths are relative to the manifest's folder, so publish next to the committed one for the comparison.
-            fresh.Replace(Path.GetRelativePath(Path.GetDirectoryName(output)!, root).Replace('\\', '/') + "/", "", StringComparison.Ordinal)
-                .ShouldBe(committed, "aspire-manifest.json is stale: run dotnet run --project Nexus.AppHost -- --publisher manifest --output-path aspire-manifest.json");
+            // Project paths are relative to the manifest's folder: publish elsewhere, compare as if next to the committed one.
+            var prefix = Path.GetRelativePath(output.FullName, root).Replace('\\', '/') + "/";
+            File.ReadAllText(file).Replace(prefix, "", StringComparison.Ordinal).ShouldBe(File.ReadAllText(Path.Combine(root, "aspire-manifest.json")),
+                "aspire-manifest.json is stale: run dotnet run --project Nexus.AppHost -- --publisher manifest --output-path ../aspire-manifest.json");
         }
         finally
         {
-            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+            output.Delete(recursive: true);
         }
     }
 
     [Fact]
     public void CommittedManifest_AgainstTheAspireSchema_IsValidAndUsesOnlyTheAllowedTypes()
     {
-        var root = TestModel.RepositoryRoot();
-        var schemaPath = Path.Combine(root, "docs", "schemas", "aspire-8.0.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "aspire-manifest.json")))!;
+        var root = TestEnvironment.RepositoryRoot();
+        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(root, "docs", "schemas", "aspire-8.0.json")));
+        var text = File.ReadAllText(Path.Combine(root, "aspire-manifest.json"));
+        using var document = JsonDocument.Parse(text);
+        var manifest = JsonNode.Parse(text)!;
 
-        var errors = new JsonSchemaValidator(JsonNode.Parse(File.ReadAllText(schemaPath))!).Validate(manifest);
+        var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
-        errors.ShouldBeEmpty();
-        manifest["$schema"]!.GetValue<string>().ShouldBe("https://json.schemastore.org/aspire-8.0.json");
-        foreach (var (name, resource) in manifest["resources"]!.AsObject())
-            AllowedTypes.ShouldContain(resource!["type"]!.GetValue<string>(), $"resource {name}");
-        manifest["resources"]!["gateway"]!["bindings"]!["http"]!["external"]!.GetValue<bool>().ShouldBeTrue();
-        manifest["resources"]!["gateway"]!["env"]!["ConnectionStrings__nexusdb"]!.GetValue<string>().ShouldBe("{nexusdb.connectionString}");
-    }
-
-    [Fact]
-    public void Render_ExecutableResource_RefusesBecauseItHasNoManifestForm()
-    {
-        var builder = TestModel.CreateBuilder();
-        builder.AddExecutable("tool", "sleep", ".", "1");
-
-        Should.Throw<InvalidOperationException>(() => ManifestPublisher.Render(builder.Resources, ".")).Message.ShouldContain("'tool'");
+        result.IsValid.ShouldBeTrue(string.Join("; ", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        var resources = manifest["resources"]!.AsObject();
+        foreach (var (name, resource) in resources) AllowedTypes.ShouldContain(resource!["type"]!.GetValue<string>(), $"resource {name}");
+        var gateway = resources["gateway"]!;
+        gateway["bindings"]!["http"]!["external"]!.GetValue<bool>().ShouldBeTrue();
+        gateway["bindings"]!["http"]!["port"]!.GetValue<int>().ShouldBe(8480);
+        gateway["env"]!["ConnectionStrings__nexusdb"]!.GetValue<string>().ShouldBe("{nexusdb.connectionString}");
+        gateway["env"]!["Nexus__Registry__Etcd__Url"]!.GetValue<string>().ShouldBe("{etcd.bindings.http.url}");
+        resources["speech"]!["env"]!["Nexus__Registry__Url"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}");
     }
 }
