@@ -9,7 +9,8 @@ public static class McpTools
 {
     /// <summary>
     /// The MCP tool for a function: same name, the description (or summary), the input schema, and the output schema
-    /// when it describes an object (MCP requires structured output to be an object; other outputs stay unstructured).
+    /// when it describes an object (MCP requires structured output to be an object; other outputs stay unstructured),
+    /// and the read-only hint for a <c>GET</c> function.
     /// </summary>
     public static Tool ToTool(FunctionDescriptor function)
     {
@@ -21,6 +22,8 @@ public static class McpTools
             Description = function.Description ?? function.Summary,
             InputSchema = ToElement(AsObjectSchema(function.InputSchema)),
             OutputSchema = function.OutputSchema is { } output && IsObjectSchema(output) ? ToElement(output) : null,
+            // GET is safe by HTTP's definition, so a GET function changes nothing; other methods keep MCP's defaults.
+            Annotations = function.Method == "GET" ? new ToolAnnotations { ReadOnlyHint = true } : null,
         };
     }
 

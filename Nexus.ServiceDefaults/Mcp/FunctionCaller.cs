@@ -113,7 +113,11 @@ internal sealed class FunctionCaller(HttpClient http, LoopbackAddress loopback)
                 if (JsonNode.Parse(text) is JsonObject error)
                 {
                     var message = Text(error["error"]?["message"]) ?? Text(error["detail"]) ?? Text(error["title"]);
-                    if (message is not null) return message;
+                    // A validation problem lists its fields under "errors": field -> messages.
+                    var fields = error["errors"] is JsonObject errors
+                        ? errors.Select(e => $"{e.Key}: {string.Join(" ", (e.Value as JsonArray ?? []).Select(Text).OfType<string>())}")
+                        : [];
+                    if (message is not null) return string.Join("; ", fields.Prepend(message));
                 }
             }
             catch (JsonException)

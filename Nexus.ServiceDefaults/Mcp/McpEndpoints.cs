@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -31,10 +32,11 @@ internal static class McpEndpoints
         // (speech and image engines allow up to two minutes) with room; the MCP request's cancellation ends it sooner.
         services.AddHttpClient<FunctionCaller>(FunctionCaller.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(5));
 
-        // Stateless: every request stands alone, so the service keeps no sessions (and no idle-session sweep) for
-        // clients that may never come back. The tools never change while the process runs, so there is nothing to notify.
+        // Stateless: every request stands alone, so the service keeps no sessions for
+        // clients that may never come back and starts no idle-session timer. The tools never change while the process
+        // runs, so there is nothing to notify.
         services.AddMcpServer()
-            .WithHttpTransport(transport => transport.Stateless = true)
+            .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
             .WithListToolsHandler(ListToolsAsync)
             .WithCallToolHandler(CallToolAsync);
     }

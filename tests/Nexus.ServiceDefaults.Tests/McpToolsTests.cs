@@ -45,6 +45,13 @@ public sealed class McpToolsTests
     }
 
     [Fact]
+    public void ToTool_GetFunction_IsReadOnlyAndPostIsNot()
+    {
+        McpTools.ToTool(Function() with { Method = "GET" }).Annotations!.ReadOnlyHint.ShouldBe(true);
+        McpTools.ToTool(Function()).Annotations.ShouldBeNull();
+    }
+
+    [Fact]
     public void ToTool_RoundTripsThroughMcpJson()
     {
         var tool = McpTools.ToTool(Function());
