@@ -134,6 +134,21 @@ public sealed class McpEndpointTests
         (await client.ListToolsAsync()).ShouldNotBeEmpty();
     }
 
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":[1]}}")]
+    public async Task Mcp_MalformedRequest_IsNeverA5xx(string body)
+    {
+        await using var service = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "mcp") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        var response = await service.Client.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBeLessThan(500, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Mcp_Disabled_IsNotServed()
     {
