@@ -19,9 +19,22 @@ internal sealed class FunctionCaller(HttpClient http, LoopbackAddress loopback)
     public async Task<CallToolResult> CallAsync(FunctionTool tool, JsonObject arguments, CancellationToken cancellationToken)
     {
         using var request = BuildRequest(tool, arguments);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        HttpResponseMessage response;
+        byte[] body;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The service could not answer its own call (stopping, or slower than the client's timeout): the caller's
+            // tool error, not a JSON-RPC internal error.
+            return Error($"{tool.Function.Name} could not be called: {e.Message}");
+        }
+
+        using var _ = response;
         var mediaType = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
 
         if (!response.IsSuccessStatusCode)
         {
