@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
@@ -39,6 +40,9 @@ internal static class McpEndpoints
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
             .WithListToolsHandler(ListToolsAsync)
             .WithCallToolHandler(CallToolAsync);
+        // The server introduces itself as the descriptor does, not as the entry assembly.
+        services.AddOptions<McpServerOptions>().Configure<IOptions<NexusServiceOptions>>((mcp, nexus) =>
+            mcp.ServerInfo = new Implementation { Name = nexus.Value.Name!, Version = nexus.Value.Version! });
     }
 
     public static void MapNexusMcp(this IEndpointRouteBuilder endpoints) =>

@@ -29,6 +29,8 @@ public sealed class McpEndpointTests
         var function = descriptor["functions"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "echo")!;
         JsonNode.DeepEquals(JsonNode.Parse(echo.InputSchema.GetRawText()), function["inputSchema"]).ShouldBeTrue();
         JsonNode.DeepEquals(JsonNode.Parse(echo.OutputSchema!.Value.GetRawText()), function["outputSchema"]).ShouldBeTrue();
+        client.ServerInfo!.Name.ShouldBe(descriptor["name"]!.GetValue<string>());
+        client.ServerInfo.Version.ShouldBe(descriptor["version"]!.GetValue<string>());
         echo.Annotations!.ReadOnlyHint.ShouldBe(true);
         echo.Annotations.IdempotentHint.ShouldBe(true);
     }
