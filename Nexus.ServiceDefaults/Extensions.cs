@@ -11,6 +11,7 @@ using Nexus.ServiceDefaults.Correlation;
 using Nexus.ServiceDefaults.Docs;
 using Nexus.ServiceDefaults.Errors;
 using Nexus.ServiceDefaults.Health;
+using Nexus.ServiceDefaults.Mcp;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
 using Nexus.ServiceDefaults.Runtime;
@@ -24,7 +25,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class NexusServiceDefaultsExtensions
 {
-    /// <summary>Adds telemetry, logging, health checks, errors, OpenAPI, the service descriptor and self-registration.</summary>
+    /// <summary>Adds telemetry, logging, health checks, errors, OpenAPI, the service descriptor, MCP and self-registration.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -52,10 +53,11 @@ public static class NexusServiceDefaultsExtensions
         services.AddRegistrationClient();
         services.AddHostedService<RegistrationService>();
         services.AddHostedService<NativeHeapTrimmer>();
+        if (McpEndpoints.IsEnabled(builder.Configuration)) services.AddNexusMcp();
         return builder;
     }
 
-    /// <summary>Maps health, metrics, the descriptor and its schema, the OpenAPI document and the <c>/docs</c> page.</summary>
+    /// <summary>Maps health, metrics, the descriptor and its schema, the OpenAPI document, the <c>/docs</c> page and <c>/mcp</c>.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -64,6 +66,7 @@ public static class NexusServiceDefaultsExtensions
         app.MapOpenApi(ContractPaths.OpenApi.Replace("v1", "{documentName}", StringComparison.Ordinal));
 
         app.MapNexusDocs();
+        if (McpEndpoints.IsEnabled(app.Configuration)) app.MapNexusMcp();
         return app;
     }
 

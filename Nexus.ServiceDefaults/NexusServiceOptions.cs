@@ -34,6 +34,15 @@ public sealed class NexusServiceOptions
     public string LogFormat { get; set; } = "json";
 
     public RegistryClientOptions Registry { get; set; } = new();
+
+    public McpOptions Mcp { get; set; } = new();
+}
+
+/// <summary>The service's own MCP endpoint (<c>Nexus:Mcp</c>).</summary>
+public sealed class McpOptions
+{
+    /// <summary>Set false to serve no <c>/mcp</c> (and register nothing of MCP): read once, at start.</summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>Where and how the service registers itself (<c>Nexus:Registry</c>).</summary>

@@ -45,6 +45,29 @@ public sealed record FunctionDescriptor
 
     /// <summary>How a UI should draw the function's form and its result.</summary>
     public UiHints Ui { get; init; } = new();
+
+    /// <summary>What calling the function does to the world, as far as the service declares it; MCP tool annotations.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FunctionAnnotations? Annotations { get; init; }
+}
+
+/// <summary>
+/// Hints about a function's effects, as MCP's tool annotations: unset means not declared (MCP then assumes a tool may
+/// change and destroy things, and is not idempotent).
+/// </summary>
+public sealed record FunctionAnnotations
+{
+    /// <summary>The function changes nothing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ReadOnly { get; init; }
+
+    /// <summary>The function may delete or overwrite something (meaningful when not read-only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Destructive { get; init; }
+
+    /// <summary>Calling it again with the same arguments has no further effect (meaningful when not read-only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Idempotent { get; init; }
 }
 
 /// <summary>How a function's response arrives.</summary>

@@ -9,7 +9,8 @@ public static class McpTools
 {
     /// <summary>
     /// The MCP tool for a function: same name, the description (or summary), the input schema, and the output schema
-    /// when it describes an object (MCP requires structured output to be an object; other outputs stay unstructured).
+    /// when it describes an object (MCP requires structured output to be an object; other outputs stay unstructured),
+    /// and the function's annotations as MCP's hints.
     /// </summary>
     public static Tool ToTool(FunctionDescriptor function)
     {
@@ -21,8 +22,17 @@ public static class McpTools
             Description = function.Description ?? function.Summary,
             InputSchema = ToElement(AsObjectSchema(function.InputSchema)),
             OutputSchema = function.OutputSchema is { } output && IsObjectSchema(output) ? ToElement(output) : null,
+            Annotations = ToAnnotations(function),
         };
     }
+
+    /// <summary>The declared annotations; a <c>GET</c> function that declares none is read-only, as HTTP defines GET as safe.</summary>
+    private static ToolAnnotations? ToAnnotations(FunctionDescriptor function) => function.Annotations switch
+    {
+        { } declared => new ToolAnnotations { ReadOnlyHint = declared.ReadOnly, DestructiveHint = declared.Destructive, IdempotentHint = declared.Idempotent },
+        null when function.Method == "GET" => new ToolAnnotations { ReadOnlyHint = true },
+        null => null,
+    };
 
     /// <summary>MCP requires <c>"type":"object"</c> at the root of an input schema.</summary>
     private static JsonObject AsObjectSchema(JsonObject schema)

@@ -137,6 +137,7 @@ public sealed class DescriptorProvider
                 Output = ToNode(e.Output, schemas),
             }).ToList(),
             Ui = new UiHints { Order = function.Order, Fields = function.Fields, Result = function.ResultWidget },
+            Annotations = function.Annotations,
         };
     }
 

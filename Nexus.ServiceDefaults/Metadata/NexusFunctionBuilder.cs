@@ -90,6 +90,13 @@ public sealed class NexusFunctionBuilder
         return this;
     }
 
+    /// <summary>The function's effects, as MCP tool annotations: read-only, destructive, idempotent (unset: not declared).</summary>
+    public NexusFunctionBuilder Annotate(bool? readOnly = null, bool? destructive = null, bool? idempotent = null)
+    {
+        Metadata.Annotations = new FunctionAnnotations { ReadOnly = readOnly, Destructive = destructive, Idempotent = idempotent };
+        return this;
+    }
+
     /// <summary>How to show the result (e.g. <c>audio</c> for speech, <c>image</c> for images).</summary>
     public NexusFunctionBuilder Result(string widget)
     {

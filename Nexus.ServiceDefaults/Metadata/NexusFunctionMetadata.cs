@@ -19,4 +19,5 @@ public sealed class NexusFunctionMetadata
     public List<string> Order { get; } = [];
     public Dictionary<string, UiFieldHint> Fields { get; } = new(StringComparer.Ordinal);
     public string? ResultWidget { get; internal set; }
+    public FunctionAnnotations? Annotations { get; internal set; }
 }

@@ -45,6 +45,23 @@ public sealed class McpToolsTests
     }
 
     [Fact]
+    public void ToTool_GetFunction_IsReadOnlyAndPostIsNot()
+    {
+        McpTools.ToTool(Function() with { Method = "GET" }).Annotations!.ReadOnlyHint.ShouldBe(true);
+        McpTools.ToTool(Function()).Annotations.ShouldBeNull();
+    }
+
+    [Fact]
+    public void ToTool_DeclaredAnnotations_BecomeTheToolsHints()
+    {
+        var tool = McpTools.ToTool(Function() with { Method = "DELETE", Annotations = new FunctionAnnotations { Destructive = true, Idempotent = true } });
+
+        tool.Annotations!.ReadOnlyHint.ShouldBeNull();
+        tool.Annotations.DestructiveHint.ShouldBe(true);
+        tool.Annotations.IdempotentHint.ShouldBe(true);
+    }
+
+    [Fact]
     public void ToTool_RoundTripsThroughMcpJson()
     {
         var tool = McpTools.ToTool(Function());

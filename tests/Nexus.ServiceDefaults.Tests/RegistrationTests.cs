@@ -1,6 +1,7 @@
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
 using Nexus.Testing;
+using TestService = Nexus.ServiceDefaults.Tests.Infrastructure.TestService;
 
 namespace Nexus.ServiceDefaults.Tests;
 

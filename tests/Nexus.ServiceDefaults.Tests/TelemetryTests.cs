@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
 using Nexus.Testing;
+using TestService = Nexus.ServiceDefaults.Tests.Infrastructure.TestService;
 
 namespace Nexus.ServiceDefaults.Tests;
 

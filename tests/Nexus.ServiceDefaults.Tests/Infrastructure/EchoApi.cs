@@ -32,7 +32,8 @@ public static class EchoApi
                 .Example("twice", new EchoRequest { Text = "hi", Repeat = 2 }, new EchoResponse("hihi", 4))
                 .Order("text", "repeat")
                 .Widget("text", UiWidgets.Textarea, label: "Text", help: "What to repeat")
-                .Result(UiWidgets.Json));
+                .Result(UiWidgets.Json)
+                .Annotate(readOnly: true, idempotent: true));
 
         endpoints.MapPost("/v1/openai/echo", Echo).WithOpenAIErrors();
 
