@@ -156,14 +156,14 @@ public sealed class McpEndpointTests
     [Fact]
     public async Task Mcp_Disabled_IsNotServed()
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["Nexus:Mcp:Enabled"] = "false" });
+        await using var service = await EchoService.StartAsync(new Dictionary<string, string?> { ["Nexus:Mcp:Enabled"] = "false" });
 
         var response = await service.Client.PostAsync("mcp", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
     }
 
-    private static Task<TestService> StartAsync() => TestService.StartAsync(map: app =>
+    private static Task<EchoService> StartAsync() => EchoService.StartAsync(map: app =>
     {
         app.MapGet("/v1/found/{id}", (string id) => Results.Problem(detail: $"No item '{id}' here.", statusCode: StatusCodes.Status404NotFound))
             .AsNexusFunction("find-item");
@@ -173,7 +173,7 @@ public sealed class McpEndpointTests
             .AsNexusFunction("upload", f => f.Input<EchoRequest>().Accepts("multipart/form-data"));
     });
 
-    private static async Task<McpClient> ConnectAsync(TestService service) =>
+    private static async Task<McpClient> ConnectAsync(EchoService service) =>
         await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = new Uri(service.BaseAddress, "mcp"),

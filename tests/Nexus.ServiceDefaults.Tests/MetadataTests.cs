@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
 using Nexus.Testing;
-using TestService = Nexus.ServiceDefaults.Tests.Infrastructure.TestService;
 
 namespace Nexus.ServiceDefaults.Tests;
 

@@ -1,7 +1,6 @@
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
 using Nexus.Testing;
-using TestService = Nexus.ServiceDefaults.Tests.Infrastructure.TestService;
 
 namespace Nexus.ServiceDefaults.Tests;
 

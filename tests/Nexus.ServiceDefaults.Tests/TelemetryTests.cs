@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Nexus.ServiceDefaults.Tests.Infrastructure;
 using Nexus.Testing;
-using TestService = Nexus.ServiceDefaults.Tests.Infrastructure.TestService;
 
 namespace Nexus.ServiceDefaults.Tests;
 
