@@ -74,6 +74,7 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
         }
 
         if (scan.Duplicate is { } duplicate) return (null, new RequestProblem(400, $"'{duplicate}' appears more than once.", duplicate, "duplicate_field"));
+        if (scan.ModelIsNotText) return (null, new RequestProblem(400, "'model' must be text: it holds invalid UTF-8 or a lone surrogate.", "model", "invalid_model"));
         if (!scan.ModelIsString || string.IsNullOrWhiteSpace(scan.Model))
         {
             return (null, new RequestProblem(400, "'model' is required and must be a string.", "model", "missing_model"));

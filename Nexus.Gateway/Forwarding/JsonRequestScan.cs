@@ -16,6 +16,7 @@ internal ref struct JsonRequestScan
     public bool MaxTokensValid;
     public bool IncludeUsage;
     public string? Duplicate;
+    public bool ModelIsNotText;
 
     /// <summary>Scans <paramref name="body"/>; false when it is not a JSON object. Throws <see cref="JsonException"/> on malformed JSON.</summary>
     public bool Read(ReadOnlySpan<byte> body)
@@ -37,7 +38,7 @@ internal ref struct JsonRequestScan
                 Once(ref seenModel, "model");
                 reader.Read();
                 ModelIsString = reader.TokenType == JsonTokenType.String;
-                Model = ModelIsString ? reader.GetString() : null;
+                Model = ModelIsString ? TextOrNull(ref reader) : null;
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("stream"u8))
@@ -79,6 +80,20 @@ internal ref struct JsonRequestScan
 
         while (reader.Read()) { } // trailing content after the object throws
         return true;
+    }
+
+    // The reader accepts invalid UTF-8 and a lone surrogate escape inside a string; only decoding it throws.
+    private string? TextOrNull(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            ModelIsNotText = true;
+            return null;
+        }
     }
 
     private void ReadStreamOptions(ref Utf8JsonReader reader)
