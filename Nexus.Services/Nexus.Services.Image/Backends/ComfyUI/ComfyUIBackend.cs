@@ -38,8 +38,11 @@ internal sealed partial class ComfyUIBackend(ComfyUIClient client, IOptions<Imag
         string? promptId = null;
         try
         {
-            promptId = await client.QueuePromptAsync(graph, _clientId, job.Token);
+            // Queued under the timeout alone: a client that leaves while the prompt is being queued must still learn
+            // its id, or the prompt would run on in ComfyUI with nobody to cancel it.
+            promptId = await client.QueuePromptAsync(graph, _clientId, timeout.Token);
             LogQueued(logger, promptId, plan.Model, plan.Count);
+            job.Token.ThrowIfCancellationRequested();
             var images = await WaitForImagesAsync(promptId, job.Token);
             if (images.Count < plan.Count)
             {
