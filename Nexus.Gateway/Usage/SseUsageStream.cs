@@ -8,7 +8,7 @@ namespace Nexus.Gateway.Usage;
 /// for a client that did not ask for it, and turns a stream cut off before <c>[DONE]</c> into an SSE error event
 /// instead of a clean end. Each event passes on as soon as its blank line arrives.
 /// </summary>
-internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage) : ReadOnlyUsageStream
+internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage) : BufferedUsageStream
 {
     private static readonly byte[] CutOffEvent = Encoding.UTF8.GetBytes(
         "event: error\ndata: {\"error\":{\"message\":\"The upstream stream ended before the answer was complete.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_cut\"}}\n\n");
@@ -16,55 +16,33 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
     private readonly byte[] _scratch = new byte[16 * 1024];
     private byte[] _pending = new byte[16 * 1024];
     private int _pendingLength;
-    private readonly MemoryStream _output = new();
-    private int _outputOffset;
-    private bool _finished;
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    protected override async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        int read;
+        try
         {
-            var available = (int)_output.Length - _outputOffset;
-            if (available > 0)
-            {
-                var count = Math.Min(available, buffer.Length);
-                _output.GetBuffer().AsMemory(_outputOffset, count).CopyTo(buffer);
-                _outputOffset += count;
-                if (_outputOffset == _output.Length)
-                {
-                    _output.SetLength(0);
-                    _outputOffset = 0;
-                }
-
-                return count;
-            }
-
-            if (_finished) return 0;
-            int read;
-            try
-            {
-                read = await inner.ReadAsync(_scratch, cancellationToken);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is IOException or HttpRequestException or ObjectDisposedException or InvalidDataException)
-            {
-                read = -1;
-            }
-
-            if (read <= 0)
-            {
-                _finished = true;
-                if (!meter.Done)
-                {
-                    meter.CutOff = true;
-                    _output.Write(CutOffEvent);
-                }
-
-                continue;
-            }
-
-            Append(_scratch.AsSpan(0, read));
-            Drain();
+            read = await inner.ReadAsync(_scratch, cancellationToken);
         }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is IOException or HttpRequestException or ObjectDisposedException or InvalidDataException)
+        {
+            read = -1;
+        }
+
+        if (read <= 0)
+        {
+            if (!meter.Done)
+            {
+                meter.CutOff = true;
+                Output.Write(CutOffEvent);
+            }
+
+            return false;
+        }
+
+        Append(_scratch.AsSpan(0, read));
+        Drain();
+        return true;
     }
 
     private void Append(ReadOnlySpan<byte> data)
@@ -80,7 +58,7 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
         while (EventEnd(_pending.AsSpan(start, _pendingLength - start)) is var end && end > 0)
         {
             var evt = _pending.AsSpan(start, end);
-            if (Keep(evt)) _output.Write(evt);
+            if (Keep(evt)) Output.Write(evt);
             start += end;
         }
 
@@ -156,7 +134,6 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
         if (disposing)
         {
             inner.Dispose();
-            _output.Dispose();
         }
 
         base.Dispose(disposing);
