@@ -10,17 +10,24 @@ namespace Nexus.Gateway.Forwarding;
 
 /// <summary>
 /// Per attempt: never passes the client's gateway key upstream, maps <c>/v1/services/{service}/x</c> onto the
-/// instance's <c>/x</c>, withholds a retryable 503, drops the instance's <c>Server</c> header, and reads usage from the
-/// answer while it streams through.
+/// instance's <c>/x</c>, tells a registered instance the caller's tenant (never a value the client sent), withholds a
+/// retryable 503, drops the instance's <c>Server</c> header, and reads usage from the answer while it streams through.
 /// </summary>
 internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, AttemptState state) : HttpTransformer
 {
+    /// <summary>The authenticated caller's tenant id, as the gateway forwards it to registered instances.</summary>
+    public const string TenantHeader = "X-Nexus-Tenant";
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.Headers.Authorization = upstream.ApiKey is { } apiKey ? new AuthenticationHeaderValue("Bearer", apiKey) : null;
         proxyRequest.Headers.Remove(ContractHeaders.RequestId);
         proxyRequest.Headers.TryAddWithoutValidation(ContractHeaders.RequestId, httpContext.TraceIdentifier);
+        // Services that keep data per tenant (knowledge collections) scope it by this header, so only the gateway sets it,
+        // and only for Nexus services: a static route's third-party upstream has no use for it.
+        proxyRequest.Headers.Remove(TenantHeader);
+        if (upstream.FromRegistry && httpContext.Features.Get<GatewayRequestFeature>()?.Caller is { } caller) proxyRequest.Headers.TryAddWithoutValidation(TenantHeader, caller.Tenant.Id);
         if (pathOverride is not null)
         {
             proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(pathOverride), httpContext.Request.QueryString);
