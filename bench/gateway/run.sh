@@ -7,6 +7,8 @@
 # in the same rounds, for before-and-after figures from one run.
 # Needs: the .NET SDK, redis-server, curl, python3 and wrk (Debian: apt-get install redis-server wrk).
 # Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]; ROUNDS (3) throughput rounds.
+# MODEL=<id> names the route and the requests' model (default "bench", which no tokenizer knows): MODEL=gpt-4o-mini
+# measures the gateway with exact prompt token counts on its path, e.g. beside a BASELINE without them.
 # Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
 # paths, a process with more code measures its compiler rather than its steady state.
 set -euo pipefail
@@ -16,6 +18,7 @@ soak="${2:-1000000}"
 warmup="${WARMUP:-30}"
 rounds="${ROUNDS:-3}"
 baseline="${BASELINE:-}"
+export BENCH_MODEL="${MODEL:-bench}"
 command -v redis-server >/dev/null || { echo "redis-server is required (apt-get install redis-server)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 
@@ -68,7 +71,7 @@ start_gateway() {
   (cd "$state" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" \
     Nexus__Registry__Enabled=false Nexus__LogFormat=text \
     Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$state/gateway.db" \
-    Nexus__Gateway__Routes__Models__bench__0__Url="http://127.0.0.1:$upstream_port/" "$@" \
+    Nexus__Gateway__Routes__Models__"$BENCH_MODEL"__0__Url="http://127.0.0.1:$upstream_port/" "$@" \
     dotnet "$work/$build/Nexus.Gateway.dll" >"$state/gateway.log" 2>&1) & pids+=($!)
   gateway_pids+=($!)
   local url="http://127.0.0.1:$port"
@@ -105,7 +108,7 @@ first_chunk_ms() { # url key
   for _ in $(seq 1 500); do args+=(-o /dev/null "$1/v1/chat/completions"); done
   local auth=(); [ -n "$2" ] && auth=(-H "Authorization: Bearer $2")
   curl -s "${auth[@]}" -H 'Content-Type: application/json' -w '%{time_starttransfer}\n' \
-    -d '{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello."}]}' "${args[@]}" \
+    -d '{"model":"'"$BENCH_MODEL"'","stream":true,"messages":[{"role":"user","content":"Say hello."}]}' "${args[@]}" \
     | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }'
 }
 
