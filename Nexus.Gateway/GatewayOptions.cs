@@ -35,6 +35,12 @@ public sealed class GatewayOptions
     public int DefaultMaxTokens { get; set; } = 1024;
 
     /// <summary>
+    /// Count the prompt with the model's own tokenizer (OpenAI's model families) for reservations; <c>false</c> keeps the
+    /// byte estimate for every model, and the tokenizers (about 60 MiB of heap for both) are never loaded.
+    /// </summary>
+    public bool ExactPromptTokens { get; set; } = true;
+
+    /// <summary>
     /// Largest <c>max_tokens</c> (or <c>max_completion_tokens</c>) a request may ask for; more is a 400. It bounds what one
     /// request can reserve against a budget, and keeps the reservation's arithmetic far from overflow.
     /// </summary>

@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class NexusGatewayExtensions
 {
-    /// <summary>The registry, forwarding, keys, stored routes, limits and usage. The registry comes first: forwarding falls back to
+    /// <summary>The registry, forwarding, keys, stored routes, limits, the response cache and usage. The registry comes first: forwarding falls back to
     /// static routes only when no registry is registered.</summary>
     public static IHostApplicationBuilder AddNexusGateway(this IHostApplicationBuilder builder)
     {
@@ -15,6 +15,7 @@ public static class NexusGatewayExtensions
         builder.AddGatewayKeys();
         builder.AddGatewayStoredRoutes();
         builder.AddGatewayLimits();
+        builder.AddGatewayCaching();
         builder.AddGatewayUsage();
         return builder;
     }

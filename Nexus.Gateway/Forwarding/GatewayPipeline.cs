@@ -19,6 +19,7 @@ internal static class GatewayPipeline
         app.UseMiddleware<ResolveRouteStep>();  // the instances for the model or service and the caller's labels, or 404/503
         app.UseMiddleware<CanaryStep>();        // a version split, and its outcome once forwarded
         app.UseMiddleware<ReserveLimitsStep>(); // rate limits and budgets reserved, or 429; reconciled afterwards
+        app.UseMiddleware<ResponseCacheStep>(); // a cached answer for a deterministic request, where the policy asks for it
         app.UseMiddleware<MeterStep>();         // the tokens to bill, once the answer is complete
         app.Run(endpoints.ServiceProvider.GetRequiredService<ForwardStep>().InvokeAsync); // to an instance through YARP, with retries and passive health
         return app.Build();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Nexus.Gateway.Usage.Tokens;
 
 namespace Nexus.Gateway.Forwarding;
 
@@ -99,10 +100,10 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
             else maxTokens = scan.MaxTokensValue;
         }
 
+        // Exact for OpenAI-family models, else about four bytes a token; the reservation is corrected with the upstream's real count.
+        var promptTokens = options.CurrentValue.ExactPromptTokens ? PromptTokens.Count(scan.Model, endpoint, body) : PromptTokens.Estimate(body.Length);
         if (stream && !scan.IncludeUsage && endpoint.CountsCompletionTokens) body = AskForUsage(body);
-
-        // A rough estimate (about four bytes a token); the reservation is corrected with the upstream's real count.
-        return (new GatewayRequest(body, scan.Model, stream, scan.IncludeUsage, body.Length / 4 + 1, maxTokens), null);
+        return (new GatewayRequest(body, scan.Model, stream, scan.IncludeUsage, promptTokens, maxTokens), null);
     }
 
     /// <summary>

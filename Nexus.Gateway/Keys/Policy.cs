@@ -40,6 +40,12 @@ public sealed record Policy
     /// <summary>Whether the <c>X-Nexus-Route</c> request header (<c>gpu=a100, host=box-2</c>) may choose labels.</summary>
     public bool AllowRouteHeader { get; init; }
 
+    /// <summary>
+    /// Seconds to keep deterministic answers (embeddings; chat and completions at temperature 0, not streamed) in the
+    /// gateway's response cache; null or 0: not cached. A key's setting wins over its tenant's.
+    /// </summary>
+    public int? ResponseCacheSeconds { get; init; }
+
     public static Policy Unrestricted { get; } = new();
 
     /// <summary>Whether the allow-list names the model, tagged or not: <c>llama3.2</c> allows <c>llama3.2:latest</c> and back.</summary>
@@ -59,6 +65,7 @@ public sealed record Policy
     {
         if (RequestsPerMinute < 0 || TokensPerMinute < 0 || MaxConcurrentRequests < 0 || DailyTokenBudget < 0 || MonthlyTokenBudget < 0)
             return "Limits and budgets must not be negative.";
+        if (ResponseCacheSeconds < 0) return "'responseCacheSeconds' must not be negative.";
         if (DefaultTier is { } tier && string.IsNullOrWhiteSpace(tier)) return "'defaultTier' must not be empty.";
         if (!RouteSelector.AreValidLabels(RouteLabels))
             return "'routeLabels' keys and values must be non-empty and contain no ',', ';' or '='.";

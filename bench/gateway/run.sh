@@ -7,6 +7,10 @@
 # in the same rounds, for before-and-after figures from one run.
 # Needs: the .NET SDK, redis-server, curl, python3 and wrk (Debian: apt-get install redis-server wrk).
 # Usage: bench/gateway/run.sh [seconds per measurement] [requests before the memory reading]; ROUNDS (3) throughput rounds.
+# MODEL=<id> names the route and the requests' model (default "bench", which no tokenizer knows): MODEL=gpt-4o-mini
+# measures the gateway with exact prompt token counts on its path, e.g. beside a BASELINE without them.
+# CACHE=1 adds the response cache's cell: c=1 latency of a cache hit against a miss (a new body each request), on each
+# gateway of this build, in memory and in Redis, in the same run.
 # Every target is warmed up first (WARMUP seconds at c=32, default 30): until the JIT has tiered up the hot
 # paths, a process with more code measures its compiler rather than its steady state.
 set -euo pipefail
@@ -16,6 +20,7 @@ soak="${2:-1000000}"
 warmup="${WARMUP:-30}"
 rounds="${ROUNDS:-3}"
 baseline="${BASELINE:-}"
+export BENCH_MODEL="${MODEL:-bench}"
 command -v redis-server >/dev/null || { echo "redis-server is required (apt-get install redis-server)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 
@@ -68,7 +73,7 @@ start_gateway() {
   (cd "$state" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" \
     Nexus__Registry__Enabled=false Nexus__LogFormat=text \
     Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$state/gateway.db" \
-    Nexus__Gateway__Routes__Models__bench__0__Url="http://127.0.0.1:$upstream_port/" "$@" \
+    Nexus__Gateway__Routes__Models__"$BENCH_MODEL"__0__Url="http://127.0.0.1:$upstream_port/" "$@" \
     dotnet "$work/$build/Nexus.Gateway.dll" >"$state/gateway.log" 2>&1) & pids+=($!)
   gateway_pids+=($!)
   local url="http://127.0.0.1:$port"
@@ -105,7 +110,7 @@ first_chunk_ms() { # url key
   for _ in $(seq 1 500); do args+=(-o /dev/null "$1/v1/chat/completions"); done
   local auth=(); [ -n "$2" ] && auth=(-H "Authorization: Bearer $2")
   curl -s "${auth[@]}" -H 'Content-Type: application/json' -w '%{time_starttransfer}\n' \
-    -d '{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello."}]}' "${args[@]}" \
+    -d '{"model":"'"$BENCH_MODEL"'","stream":true,"messages":[{"role":"user","content":"Say hello."}]}' "${args[@]}" \
     | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }'
 }
 
@@ -140,6 +145,30 @@ echo "|---|---|---|---|---|---|"
 for i in $targets; do
   echo "| ${names[$i]} | ${p50[$i]} | ${p99[$i]} | $(median "${rps[$i]}") (${rps[$i]# }) | ${first[$i]} | ${errors[$i]:-0} |"
 done
+
+# The response cache: a key whose policy caches answers, then c=1 latency of hits (one body) and misses (a new body
+# each time, forwarded and stored), alternating, on each gateway of this build.
+if [ "${CACHE:-}" = "1" ]; then
+  echo
+  echo "| target | cache hit c=1 p50 (ms) | hit p99 (ms) | cache miss c=1 p50 (ms) | miss p99 (ms) | non-2xx |"
+  echo "|---|---|---|---|---|---|"
+  for i in "${gateway_targets[@]}"; do
+    case "${names[$i]}" in *before*) continue ;; esac
+    tenant=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
+      -d '{"name":"bench-cache","policy":{"responseCacheSeconds":600,"requestsPerMinute":100000000,"tokensPerMinute":100000000000}}' \
+      "${urls[$i]}/admin/tenants" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    cache_key=$(curl -fs -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"name":"bench-cache"}' \
+      "${urls[$i]}/admin/tenants/$tenant/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+    for mode in hit miss; do
+      BENCH_KEY="$cache_key" CACHE_MODE=$mode wrk -t1 -c1 -d"$warmup"s -s cache.lua "${urls[$i]}/v1/chat/completions" >/dev/null
+    done
+    hit=$(BENCH_KEY="$cache_key" CACHE_MODE=hit wrk -t1 -c1 -d"$duration"s --latency -s cache.lua "${urls[$i]}/v1/chat/completions")
+    miss=$(BENCH_KEY="$cache_key" CACHE_MODE=miss wrk -t1 -c1 -d"$duration"s --latency -s cache.lua "${urls[$i]}/v1/chat/completions")
+    bad=$(( $(awk '/Non-2xx/ {print $5}' <<<"$hit" | grep . || echo 0) + $(awk '/Non-2xx/ {print $5}' <<<"$miss" | grep . || echo 0) ))
+    echo "| ${names[$i]} | $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$hit")") | $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$hit")") |" \
+      "$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$miss")") | $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$miss")") | $bad |"
+  done
+fi
 
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 audited() { # url
