@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway;
 using Nexus.Gateway.Apis;
+using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Apis.Errors;
 using Nexus.Gateway.Forwarding;
 using Nexus.Gateway.Forwarding.Steps;
@@ -40,6 +41,7 @@ public static class GatewayExtensions
         services.TryAddSingleton<CanaryRouter>();
         services.TryAddSingleton<GatewayRequestReader>();
         services.TryAddSingleton<ForwardStep>();
+        builder.AddImageLinks();
         AddOpenAIErrors(services);
         return builder;
     }
@@ -98,6 +100,7 @@ public static class GatewayExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapOpenAIApi();
         app.MapModelsApi();
+        app.MapImageFilesApi();
         app.MapTenantUsageApi();
         app.MapAdminApi();
         return app;

@@ -1,3 +1,4 @@
+using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Usage;
 
 namespace Nexus.Gateway.Forwarding;
@@ -22,6 +23,9 @@ internal sealed class AttemptState(UsageMeter meter, RequestTiming timing, bool 
 
     /// <summary>The instance answered 503 and the answer was withheld so another instance can be tried.</summary>
     public bool RetryOn503 { get; set; }
+
+    /// <summary>Set on the images route: the instance's image file URLs in a JSON answer become the gateway's links.</summary>
+    public ImageLinks? ImageLinks { get; init; }
 
     public bool Streamed { get; set; }
 

@@ -143,8 +143,9 @@ internal sealed class GatewayRequestReader(IOptionsMonitor<GatewayOptions> optio
                 }
             }
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
         {
+            // The reader's limits (too much data before the first boundary, a part header over 16 KiB) are InvalidDataException.
             return (null, new RequestProblem(400, "The multipart body is malformed: " + exception.Message, null, "invalid_multipart"));
         }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Nexus.Contract;
+using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Routing;
 using Nexus.Gateway.Usage;
 using Yarp.ReverseProxy.Forwarder;
@@ -57,6 +58,12 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         // Usage is read from the decoded answer; the client gets the coding it asked for. A coding the gateway cannot
         // decode passes through unread.
         var coding = ContentCodings.Of(proxyResponse.Content.Headers);
+        if (state.ImageLinks is not null && proxyResponse.StatusCode == HttpStatusCode.OK && coding is not null
+            && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return WithImageLinksAsync(httpContext, proxyResponse, coding, state.ImageLinks, cancellationToken);
+        }
+
         if (coding is not null && string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             state.Streamed = true;
@@ -76,6 +83,25 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         }
 
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    /// <summary>An images answer (no usage to read) with the instance's file URLs as the gateway's links, sent uncoded.</summary>
+    private async ValueTask<bool> WithImageLinksAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, string coding, ImageLinks links, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        await using (var read = await proxyResponse.Content.ReadAsStreamAsync(cancellationToken))
+        await using (var decoded = coding.Length == 0 ? read : ContentCodings.Decoder(read, coding))
+        using (var buffer = new MemoryStream())
+        {
+            await decoded.CopyToAsync(buffer, cancellationToken);
+            body = buffer.ToArray();
+        }
+
+        var rewritten = links.Rewrite(body, upstream.BaseUrl, httpContext.Request) ?? body;
+        var contentType = proxyResponse.Content.Headers.ContentType;
+        proxyResponse.Content.Dispose();
+        proxyResponse.Content = new ByteArrayContent(rewritten) { Headers = { ContentType = contentType } };
+        return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 
     private async ValueTask<bool> AsOpenAIErrorAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Routing;
 using Nexus.Gateway.Routing.Health;
 using Nexus.Gateway.Usage;
@@ -19,15 +20,17 @@ internal sealed class ForwardStep(
     PassiveHealth health,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider time,
+    ImageLinks imageLinks,
     ILogger<ForwardStep> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = GatewayRequestFeature.Of(context);
-        feature.Result = await ForwardAsync(context, feature.Request!, feature.Candidates, feature.Path, feature.Timing, openAIErrors: feature.ServedAs is not null);
+        var links = feature.ServedAs?.Scope == Keys.EndpointScopes.Images ? imageLinks : null;
+        feature.Result = await ForwardAsync(context, feature.Request!, feature.Candidates, feature.Path, feature.Timing, openAIErrors: feature.ServedAs is not null, links);
     }
 
-    private async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing, bool openAIErrors)
+    private async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing, bool openAIErrors, ImageLinks? links)
     {
         var settings = options.CurrentValue;
         var config = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout };
@@ -43,7 +46,7 @@ internal sealed class ForwardStep(
             tried.Add(upstream.InstanceId);
             meter = new UsageMeter();
             var canRetry = attempt < settings.MaxAttempts && tried.Count < candidates.Count;
-            var state = new AttemptState(meter, timing, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors);
+            var state = new AttemptState(meter, timing, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors) { ImageLinks = links };
 
             // A fresh copy of the body for every attempt, so a retry sends exactly what the first attempt sent.
             context.Request.Body = new MemoryStream(request.Body, writable: false);

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Nexus.Gateway.Apis.Files;
+
+/// <summary>
+/// Turns the image URLs a service hands out (<c>/v1/images/files/{id}.png</c> on the instance, which clients cannot
+/// reach) into links to the gateway: the instance's file URL and an expiry, encrypted and signed with Data
+/// Protection, so the link names no internal address, cannot be forged or altered, and stops working when it expires.
+/// </summary>
+internal sealed partial class ImageLinks(IDataProtectionProvider protection, TimeProvider time, IOptions<ImageLinkOptions> options)
+{
+    public const string Path = "/v1/images/files";
+
+    private readonly IDataProtector _protector = protection.CreateProtector("Nexus.Gateway.ImageLinks.v1");
+
+    /// <summary>
+    /// The images answer with each of the instance's file URLs replaced by a gateway link; <c>null</c> when there is
+    /// nothing to replace (no such URL, or an answer that is not an images object), so the answer passes unchanged.
+    /// </summary>
+    public byte[]? Rewrite(ReadOnlySpan<byte> json, Uri instance, HttpRequest request)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        if (root is not JsonObject { } answer || answer["data"] is not JsonArray data) return null;
+        var gateway = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var expires = time.GetUtcNow() + options.Value.Lifetime;
+        var changed = false;
+        foreach (var item in data)
+        {
+            if (item is JsonObject image && image["url"] is JsonValue value && value.TryGetValue<string>(out var url) && Source(url, instance, request) is { } source)
+            {
+                image["url"] = $"{gateway}{Path}/{Protect(source, expires)}.png";
+                changed = true;
+            }
+        }
+
+        return changed ? JsonSerializer.SerializeToUtf8Bytes(answer) : null;
+    }
+
+    /// <summary>The instance's file URL a link stands for, or <c>null</c> for a link that is forged, altered or expired.</summary>
+    public Uri? Open(string token)
+    {
+        string text;
+        try
+        {
+            text = _protector.Unprotect(token);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+
+        var split = text.IndexOf(' ', StringComparison.Ordinal);
+        if (split < 0 || !long.TryParse(text.AsSpan(0, split), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return null;
+        if (time.GetUtcNow().ToUnixTimeSeconds() >= expires) return null;
+        return Uri.TryCreate(text[(split + 1)..], UriKind.Absolute, out var source) ? source : null;
+    }
+
+    private string Protect(Uri source, DateTimeOffset expires) =>
+        _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()} {source.AbsoluteUri}"));
+
+    /// <summary>
+    /// The file on the instance, for a URL the instance made for one of its own files: its path is a file path, and it
+    /// names the instance or, as a service builds it from the Host it was sent, the gateway. Any other URL (a CDN's,
+    /// an external provider's) is the client's to fetch, and stays.
+    /// </summary>
+    private static Uri? Source(string url, Uri instance, HttpRequest request)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var given) || given.Scheme is not ("http" or "https") || !FilePath().IsMatch(given.AbsolutePath)) return null;
+        var own = string.Equals(given.Authority, instance.Authority, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(given.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        return own ? new Uri(instance, given.AbsolutePath) : null;
+    }
+
+    [GeneratedRegex(@"^(/[^/]+)*/v1/images/files/[A-Za-z0-9_-]{1,128}\.png$")]
+    private static partial Regex FilePath();
+}
