@@ -126,6 +126,22 @@ public sealed class InvokeAITests
     }
 
     [Fact]
+    public async Task Generate_ClientCancels_CancelsTheRunningBatchInInvokeAI()
+    {
+        await using var invoke = await new FakeInvokeAI { Outcome = InvokeOutcome.RunUntilCanceled }.StartAsync();
+        await using var service = await StartAsync(invoke);
+        using var cancel = new CancellationTokenSource();
+
+        var request = service.Http.PostAsJsonAsync("v1/images/generations", new { prompt = "a slow sunset", model = "invokeai/sdxl-base-1.0", size = "64x64" }, cancel.Token);
+        await invoke.Running.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await cancel.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(request);
+        var batchId = invoke.Enqueued.ShouldHaveSingleItem()["batch"]!["batch_id"]!.GetValue<string>();
+        await Eventually.WaitAsync(() => Task.FromResult(invoke.Canceled.ToArray()), c => c.Contains(batchId), "the batch to be canceled", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task Catalog_InvokeAIUnreachable_ListsItNotReady_AndGenerationIs503()
     {
         var port = LocalServer.FreePort();
