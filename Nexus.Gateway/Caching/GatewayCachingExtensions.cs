@@ -14,6 +14,7 @@ public static class GatewayCachingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<CachingOptions>().BindConfiguration(CachingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<CacheMetrics>();
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(GatewayLimitsExtensions.RedisConnectionName)))
         {
             builder.Services.TryAddSingleton<IResponseCache>(sp => new MemoryResponseCache(sp.GetRequiredService<IOptions<CachingOptions>>(), sp.GetRequiredService<TimeProvider>()));

@@ -6,6 +6,6 @@ internal interface IResponseCache
     /// <summary>The entry under <paramref name="key"/>, or null (absent, or the store failed).</summary>
     ValueTask<CachedResponse?> GetAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Keeps <paramref name="entry"/> until its expiry; a failure is logged and forgotten.</summary>
-    ValueTask SetAsync(string key, CachedResponse entry, TimeSpan timeToLive);
+    /// <summary>Keeps <paramref name="entry"/> until its expiry; false when the store failed (logged, and forgotten).</summary>
+    ValueTask<bool> SetAsync(string key, CachedResponse entry, TimeSpan timeToLive);
 }

@@ -23,10 +23,11 @@ internal sealed class MemoryResponseCache(IOptions<CachingOptions> options, Time
         return ValueTask.FromResult<CachedResponse?>(null);
     }
 
-    public ValueTask SetAsync(string key, CachedResponse entry, TimeSpan timeToLive)
+    public ValueTask<bool> SetAsync(string key, CachedResponse entry, TimeSpan timeToLive)
     {
         _cache.Set(key, entry, new MemoryCacheEntryOptions { Size = entry.Body.Length + key.Length * 2 + EntryOverhead, AbsoluteExpirationRelativeToNow = timeToLive });
-        return ValueTask.CompletedTask;
+        // A full cache refuses the entry (and compacts itself for the next): then it was not kept.
+        return ValueTask.FromResult(_cache.TryGetValue(key, out _));
     }
 
     public void Dispose() => _cache.Dispose();

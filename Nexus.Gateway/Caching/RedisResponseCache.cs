@@ -29,16 +29,18 @@ internal sealed class RedisResponseCache(IConnectionMultiplexer redis, TimeProvi
         }
     }
 
-    public async ValueTask SetAsync(string key, CachedResponse entry, TimeSpan timeToLive)
+    public async ValueTask<bool> SetAsync(string key, CachedResponse entry, TimeSpan timeToLive)
     {
         try
         {
             await redis.GetDatabase().StringSetAsync(key, entry.ToBytes(), timeToLive);
             Succeeded();
+            return true;
         }
         catch (Exception exception) when (IsRedisFailure(exception))
         {
             Failed(exception);
+            return false;
         }
     }
 

@@ -64,7 +64,7 @@ internal static partial class ImageApi
 
     private static string NoneReady(IReadOnlyList<ImageModel> models) =>
         models.Count == 0
-            ? "No image backend is configured (Image:Automatic1111Url, Image:ComfyUIUrl) and procedural-dev is off."
+            ? "No image backend is configured (Image:Automatic1111Url, Image:ComfyUIUrl, Image:InvokeAIUrl) and procedural-dev is off."
             : "No image model is ready: " + string.Join("; ", models.Select(m => m.Descriptor.Reason).OfType<string>());
 
     private static Results<FileContentHttpResult, NotFound> GetFile(string id, ImageStore store) =>

@@ -11,6 +11,15 @@ public sealed class ImageOptions
     /// <summary>ComfyUI base URL (its HTTP API, <c>http://host:8188</c>); optional.</summary>
     public string? ComfyUIUrl { get; set; }
 
+    /// <summary>InvokeAI base URL (its HTTP API, <c>http://host:9090</c>); optional.</summary>
+    public string? InvokeAIUrl { get; set; }
+
+    /// <summary>The InvokeAI session queue that batches are enqueued on.</summary>
+    public string InvokeAIQueue { get; set; } = "default";
+
+    /// <summary>Denoise latents <c>scheduler</c> in the InvokeAI text-to-image graph.</summary>
+    public string InvokeAIScheduler { get; set; } = "euler";
+
     /// <summary>
     /// An API-format ComfyUI workflow (JSON file) used instead of the built-in txt2img graph; its string values may hold
     /// the placeholders listed in the README (<c>{{prompt}}</c> and <c>{{model}}</c> are required).
@@ -35,10 +44,10 @@ public sealed class ImageOptions
     /// <summary>Longest wait for a generation.</summary>
     public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Longest wait for one call to a queue-based engine (ComfyUI): catalog, submit, poll, download.</summary>
+    /// <summary>Longest wait for one call to a queue-based engine (ComfyUI, InvokeAI): catalog, submit, poll, download.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a queued job's state is polled (ComfyUI's history).</summary>
+    /// <summary>How often a queued job's state is polled (ComfyUI's history, InvokeAI's batch status).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Images kept for <c>response_format: url</c>, newest first; older ones expire.</summary>

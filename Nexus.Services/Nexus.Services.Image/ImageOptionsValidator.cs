@@ -11,6 +11,9 @@ internal sealed class ImageOptionsValidator : IValidateOptions<ImageOptions>
         var errors = new List<string>();
         CheckUrl(errors, "Automatic1111Url", options.Automatic1111Url);
         CheckUrl(errors, "ComfyUIUrl", options.ComfyUIUrl);
+        CheckUrl(errors, "InvokeAIUrl", options.InvokeAIUrl);
+        if (string.IsNullOrWhiteSpace(options.InvokeAIQueue)) errors.Add("Image:InvokeAIQueue must not be empty.");
+        if (string.IsNullOrWhiteSpace(options.InvokeAIScheduler)) errors.Add("Image:InvokeAIScheduler must not be empty.");
         if (options.ComfyUIWorkflowFile is { } file) errors.AddRange(ComfyUIWorkflowTemplate.Check(file));
         if (string.IsNullOrWhiteSpace(options.ComfyUISampler)) errors.Add("Image:ComfyUISampler must not be empty.");
         if (string.IsNullOrWhiteSpace(options.ComfyUIScheduler)) errors.Add("Image:ComfyUIScheduler must not be empty.");

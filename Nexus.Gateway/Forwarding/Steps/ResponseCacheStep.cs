@@ -10,7 +10,7 @@ namespace Nexus.Gateway.Forwarding.Steps;
 /// metered, so the reservation is given back in full) or forwards and keeps a complete 200 JSON answer
 /// (<c>x-nexus-cache: miss</c>). Every other request passes straight through.
 /// </summary>
-internal sealed class ResponseCacheStep(RequestDelegate next, IResponseCache cache, IOptions<CachingOptions> options, TimeProvider time)
+internal sealed class ResponseCacheStep(RequestDelegate next, IResponseCache cache, CacheMetrics metrics, IOptions<CachingOptions> options, TimeProvider time)
 {
     public const string Header = "x-nexus-cache";
 
@@ -33,6 +33,7 @@ internal sealed class ResponseCacheStep(RequestDelegate next, IResponseCache cac
     {
         if (await cache.GetAsync(key, context.RequestAborted) is { } hit)
         {
+            metrics.Hit();
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = hit.ContentType;
@@ -42,6 +43,7 @@ internal sealed class ResponseCacheStep(RequestDelegate next, IResponseCache cac
             return;
         }
 
+        metrics.Miss();
         context.Response.Headers[Header] = "miss";
         var body = context.Response.Body;
         using var capture = new CaptureStream(body, options.Value.MaxEntryBytes);
@@ -60,7 +62,7 @@ internal sealed class ResponseCacheStep(RequestDelegate next, IResponseCache cac
             && context.Response.Headers.ContentEncoding.Count == 0 && context.Response.ContentType is { } type
             && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            await cache.SetAsync(key, new CachedResponse(type, copy.ToArray(), time.GetUtcNow() + ttl), ttl);
+            if (await cache.SetAsync(key, new CachedResponse(type, copy.ToArray(), time.GetUtcNow() + ttl), ttl)) metrics.Stored();
         }
     }
 }
