@@ -46,7 +46,7 @@ internal sealed class GatewayClient(HttpClient http, IOptions<UiOptions> options
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, HttpContent? content, CancellationToken cancellationToken, bool stream = false)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (key.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (stream) return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -58,9 +58,9 @@ internal sealed class GatewayClient(HttpClient http, IOptions<UiOptions> options
     public async Task<JsonNode?> GetJsonAsync(string path, string key, CancellationToken cancellationToken) =>
         await SendJsonAsync(HttpMethod.Get, path, key, null, cancellationToken);
 
-    public async Task<JsonNode?> SendJsonAsync(HttpMethod method, string path, string key, object? body, CancellationToken cancellationToken)
+    public async Task<JsonNode?> SendJsonAsync(HttpMethod method, string path, string key, object? body, CancellationToken cancellationToken, HttpContent? content = null)
     {
-        using var response = await SendAsync(method, path, key, body is null ? null : JsonContent.Create(body), cancellationToken);
+        using var response = await SendAsync(method, path, key, content ?? (body is null ? null : JsonContent.Create(body)), cancellationToken);
         if (!response.IsSuccessStatusCode) throw await GatewayException.FromAsync(response, cancellationToken);
         if (response.Content.Headers.ContentLength == 0 || response.StatusCode == HttpStatusCode.NoContent) return null;
         return await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
