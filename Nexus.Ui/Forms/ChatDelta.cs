@@ -11,7 +11,9 @@ internal static class ChatDelta
         if (data.Length == 0 || data[0] != '{') return null;
         try
         {
-            var choice = JsonNode.Parse(data)?["choices"]?[0];
+            // The usage-only chunk has an empty "choices".
+            if (JsonNode.Parse(data)?["choices"] is not JsonArray { Count: > 0 } choices) return null;
+            var choice = choices[0];
             return choice?["delta"]?["content"]?.ToString() ?? choice?["text"]?.ToString();
         }
         catch (JsonException)

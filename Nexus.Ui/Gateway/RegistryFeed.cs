@@ -8,6 +8,7 @@ internal sealed partial class RegistryFeed(GatewayClient gateway, ILogger<Regist
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private int _disposed;
 
     public RegistryView View { get; } = new();
 
@@ -66,11 +67,13 @@ internal sealed partial class RegistryFeed(GatewayClient gateway, ILogger<Regist
 
     private async Task RaiseAsync()
     {
-        if (Changed is { } changed) await changed();
+        if (Changed is { } changed && !_stop.IsCancellationRequested) await changed();
     }
 
+    // Idempotent: the page disposes the feed when it closes, and the circuit's scope disposes it again at its end.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         if (_loop is not null)
         {
