@@ -5,8 +5,10 @@ namespace Nexus.Ui.Tests.Browser;
 /// <summary>Speaks Automatic1111's API: <c>/sdapi/v1/sd-models</c> and <c>/sdapi/v1/txt2img</c> answering a base64 PNG.</summary>
 internal sealed class FakeAutomatic1111 : IAsyncDisposable
 {
-    // A 2x2 PNG (red, green, blue, white): a real image the browser decodes.
-    private const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC";
+    public const int Size = 96;
+
+    // A real PNG the browser decodes: a colour gradient.
+    private static readonly string Png = Convert.ToBase64String(Gradient());
     private readonly WebApplication _app;
     private int _generations;
 
@@ -38,4 +40,40 @@ internal sealed class FakeAutomatic1111 : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await TestWebHost.StopAsync(_app);
+
+    private static byte[] Gradient()
+    {
+        var rows = new MemoryStream();
+        for (var y = 0; y < Size; y++)
+        {
+            rows.WriteByte(0);
+            for (var x = 0; x < Size; x++) rows.Write([(byte)(255 * x / (Size - 1)), (byte)(255 * y / (Size - 1)), 160]);
+        }
+
+        var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) rows.WriteTo(zlib);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, Size);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), Size);
+        header[8] = 8;
+        header[9] = 2;
+        var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        Chunk(png, "IHDR", header);
+        Chunk(png, "IDAT", compressed.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void Chunk(MemoryStream png, string type, byte[] data)
+    {
+        var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        var length = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        png.Write(length);
+        png.Write(typed);
+        var crc = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, System.IO.Hashing.Crc32.HashToUInt32(typed));
+        png.Write(crc);
+    }
 }

@@ -78,7 +78,7 @@ public sealed class UiBrowserTests(UiSystem system)
         await page.ClickAsync("form.generated fluent-button:has-text('Send')");
         await page.WaitForSelectorAsync("img.result-image");
 
-        (await page.EvaluateAsync<int>("() => document.querySelector('img.result-image').naturalWidth")).ShouldBe(2);
+        (await page.EvaluateAsync<int>("() => document.querySelector('img.result-image').naturalWidth")).ShouldBe(FakeAutomatic1111.Size);
         system.Automatic1111.Generations.ShouldBe(before + 1);
         await page.ScreenshotAsync("function-generate-image");
         await page.Context.CloseAsync();
