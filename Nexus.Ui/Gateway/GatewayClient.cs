@@ -18,28 +18,45 @@ internal sealed class GatewayClient(HttpClient http, IOptions<UiOptions> options
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    /// <summary>Asks the gateway what a key is: the admin key opens the admin API, a tenant key lists its models.</summary>
+    /// <summary>
+    /// Asks the gateway what a key is: the admin key opens the admin API, a tenant key authenticates on <c>/v1/usage</c>
+    /// (which needs no scope). The likelier kind is asked first (tenant keys start with <c>nx-</c>), because the gateway
+    /// counts every refused credential against the caller's address, here the UI's own, for all its users.
+    /// </summary>
     public async Task<KeyKind> ClassifyKeyAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            using var admin = await SendAsync(HttpMethod.Get, "admin/canaries", key, null, cancellationToken);
-            if (admin.IsSuccessStatusCode) return KeyKind.Admin;
-
-            // /v1/usage needs no scope, so any tenant key that authenticates is accepted; only 401 means it is not one.
-            using var tenant = await SendAsync(HttpMethod.Get, "v1/usage", key, null, cancellationToken);
-            return tenant.StatusCode switch
+            if (key.StartsWith("nx-", StringComparison.Ordinal))
             {
-                _ when tenant.IsSuccessStatusCode => KeyKind.Tenant,
-                HttpStatusCode.Unauthorized => KeyKind.Invalid,
-                HttpStatusCode.TooManyRequests => KeyKind.Throttled,
-                _ => KeyKind.GatewayUnreachable,
-            };
+                var tenant = await TenantAsync(key, cancellationToken);
+                return tenant == KeyKind.Invalid && await IsAdminAsync(key, cancellationToken) ? KeyKind.Admin : tenant;
+            }
+
+            return await IsAdminAsync(key, cancellationToken) ? KeyKind.Admin : await TenantAsync(key, cancellationToken);
         }
         catch (HttpRequestException)
         {
             return KeyKind.GatewayUnreachable;
         }
+    }
+
+    private async Task<bool> IsAdminAsync(string key, CancellationToken cancellationToken)
+    {
+        using var admin = await SendAsync(HttpMethod.Get, "admin/canaries", key, null, cancellationToken);
+        return admin.IsSuccessStatusCode;
+    }
+
+    private async Task<KeyKind> TenantAsync(string key, CancellationToken cancellationToken)
+    {
+        using var tenant = await SendAsync(HttpMethod.Get, "v1/usage", key, null, cancellationToken);
+        return tenant.StatusCode switch
+        {
+            _ when tenant.IsSuccessStatusCode => KeyKind.Tenant,
+            HttpStatusCode.Unauthorized => KeyKind.Invalid,
+            HttpStatusCode.TooManyRequests => KeyKind.Throttled,
+            _ => KeyKind.GatewayUnreachable,
+        };
     }
 
     /// <summary>A request to the gateway; the caller owns the response. Streams are read as they arrive.</summary>

@@ -171,7 +171,7 @@ public sealed class UiBrowserTests(UiSystem system)
     }
 
     [SkippableFact]
-    public async Task TenantKey_SeesNoAdminPage()
+    public async Task TenantKey_SeesNoAdminPage_AndSigningOutForgetsIt()
     {
         var page = await system.NewPageAsync();
         await page.SignInAsync(system.TenantKey);
@@ -183,6 +183,12 @@ public sealed class UiBrowserTests(UiSystem system)
         (await page.Locator("main").InnerTextAsync()).ShouldContain("needs the admin key");
         (await page.Locator("#tenant-name").CountAsync()).ShouldBe(0);
         await page.ScreenshotAsync("admin-refused-for-tenant");
+
+        await page.ClickAsync("header form[action='account/signout'] fluent-button");
+        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+        (await page.Context.CookiesAsync()).ShouldNotContain(c => c.Name == "nexus-ui");
+        await page.GotoAsync("playground");
+        page.Url.ShouldContain("/signin");
         await page.Context.CloseAsync();
     }
 
