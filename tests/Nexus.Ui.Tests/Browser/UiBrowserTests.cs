@@ -65,6 +65,42 @@ public sealed class UiBrowserTests(UiSystem system)
     }
 
     [SkippableFact]
+    public async Task TranscribeForm_MultipartFunction_UploadsTheChosenFile()
+    {
+        TestPrograms.Require("espeak-ng");
+        TestPrograms.Require("pocketsphinx_continuous");
+        TestPrograms.Require("ffmpeg");
+        var audio = Path.Combine(Path.GetTempPath(), $"nexus-ui-{Guid.NewGuid():N}.wav");
+        using (var tenant = new HttpClient { BaseAddress = new Uri(system.GatewayUrl + "/") })
+        {
+            tenant.DefaultRequestHeaders.Authorization = new("Bearer", system.TenantKey);
+            using var speech = await tenant.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "hello world", voice = "alloy", response_format = "wav" });
+            await File.WriteAllBytesAsync(audio, await speech.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync());
+        }
+
+        try
+        {
+            var page = await system.NewPageAsync();
+            await page.SignInAsync(system.TenantKey);
+            await page.OpenAsync("services/speech/functions/transcribe");
+            await page.SetInputFilesAsync("#f-file", audio);
+            await page.WaitForSelectorAsync("text=KiB");
+            await page.FillAsync("#f-model", "pocketsphinx-en-us");
+            await page.ClickAsync("form.generated fluent-button:has-text('Send')");
+            await page.WaitForSelectorAsync("#result-json, #result-error", new() { Timeout = 60_000 });
+
+            (await page.Locator("#result-error").CountAsync()).ShouldBe(0, await page.Locator(".result").InnerTextAsync());
+            (await page.Locator("#result-json").InnerTextAsync()).ShouldContain("text");
+            await page.ScreenshotAsync("function-transcribe");
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            File.Delete(audio);
+        }
+    }
+
+    [SkippableFact]
     public async Task ImageForm_GeneratedFromTheDescriptor_ShowsTheImage()
     {
         var page = await system.NewPageAsync();
