@@ -1,0 +1,16 @@
+namespace Nexus.Ui;
+
+/// <summary>Where the UI finds the gateway and the Aspire dashboard (<c>Nexus:Ui</c>).</summary>
+internal sealed class UiOptions
+{
+    public const string SectionName = "Nexus:Ui";
+
+    /// <summary>The gateway's base URL; unset: the gateway the AppHost references (<c>services__gateway__http__0</c>).</summary>
+    public string? GatewayUrl { get; set; }
+
+    /// <summary>The Aspire dashboard, linked from the monitoring page when set (the AppHost sets it).</summary>
+    public string? DashboardUrl { get; set; }
+
+    /// <summary>Longest wait for one gateway call that is not a stream (streams run until they end or the page leaves).</summary>
+    public TimeSpan GatewayTimeout { get; set; } = TimeSpan.FromSeconds(100);
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Microsoft.FluentUI.AspNetCore.Components;
+using Nexus.Ui;
+using Nexus.Ui.Account;
+using Nexus.Ui.Components;
+using Nexus.Ui.Gateway;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>The UI's wiring: Blazor with server interactivity, Fluent UI, the cookie sign-in and the gateway client.</summary>
+internal static class UiServiceExtensions
+{
+    public static WebApplicationBuilder AddNexusUi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<UiOptions>().BindConfiguration(UiOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<UiOptions>, UiOptionsSetup>();
+        services.AddSingleton<IValidateOptions<UiOptions>, UiOptionsSetup>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddFluentUIComponents();
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = "nexus-ui";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/signin";
+            cookie.AccessDeniedPath = "/forbidden";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<SessionAccessor>();
+        services.AddTransient<RegistryFeed>();
+        services.AddScoped<DescriptorSource>();
+        services.AddScoped<Nexus.Ui.Forms.FunctionCaller>();
+
+        // No timeout on the client itself: streams (chat, the registry watch) run for as long as the page shows them;
+        // GatewayClient puts a timeout on every call that is not a stream.
+        services.AddHttpClient<GatewayClient>((sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<UiOptions>>().Value.GatewayUrl!.TrimEnd('/') + "/");
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        return builder;
+    }
+
+    public static WebApplication MapNexusUi(this WebApplication app)
+    {
+        // Order matters: authentication before authorization, antiforgery after both (as Blazor's template has it).
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
