@@ -30,6 +30,7 @@ public static class GatewayExtensions
         services.TryAddSingleton(Random.Shared);
         services.TryAddSingleton<IServiceRegistry, NoServiceRegistry>();
         services.AddHttpForwarder();
+        services.AddGatewaySecurity();
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<StaticRoutes>();
         services.TryAddSingleton<StaticReachability>();

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Nexus.Contract;
 using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Routing;
+using Nexus.Gateway.Security;
 using Nexus.Gateway.Usage;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -19,6 +20,7 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        if (!upstream.FromRegistry) proxyRequest.Options.Set(UpstreamAddressPolicy.StaticUpstream, true);
         proxyRequest.Headers.Authorization = upstream.ApiKey is { } apiKey ? new AuthenticationHeaderValue("Bearer", apiKey) : null;
         proxyRequest.Headers.Remove(ContractHeaders.RequestId);
         proxyRequest.Headers.TryAddWithoutValidation(ContractHeaders.RequestId, httpContext.TraceIdentifier);
@@ -90,7 +92,7 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
             body = buffer.ToArray();
         }
 
-        var rewritten = links.Rewrite(body, upstream.BaseUrl, httpContext.Request) ?? body;
+        var rewritten = links.Rewrite(body, upstream, httpContext.Request) ?? body;
         var contentType = proxyResponse.Content.Headers.ContentType;
         proxyResponse.Content.Dispose();
         proxyResponse.Content = new ByteArrayContent(rewritten) { Headers = { ContentType = contentType } };

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Nexus.Gateway.Routing;
 
 namespace Nexus.Gateway.Apis.Files;
 
@@ -23,7 +24,7 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
     /// The images answer with each of the instance's file URLs replaced by a gateway link; <c>null</c> when there is
     /// nothing to replace (no such URL, or an answer that is not an images object), so the answer passes unchanged.
     /// </summary>
-    public byte[]? Rewrite(ReadOnlySpan<byte> json, Uri instance, HttpRequest request)
+    public byte[]? Rewrite(ReadOnlySpan<byte> json, Upstream instance, HttpRequest request)
     {
         JsonNode? root;
         try
@@ -41,9 +42,9 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
         var changed = false;
         foreach (var item in data)
         {
-            if (item is JsonObject image && image["url"] is JsonValue value && value.TryGetValue<string>(out var url) && Source(url, instance, request) is { } source)
+            if (item is JsonObject image && image["url"] is JsonValue value && value.TryGetValue<string>(out var url) && Source(url, instance.BaseUrl, request) is { } source)
             {
-                image["url"] = $"{gateway}{Path}/{Protect(source, expires)}.png";
+                image["url"] = $"{gateway}{Path}/{Protect(source, !instance.FromRegistry, expires)}.png";
                 changed = true;
             }
         }
@@ -51,8 +52,11 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
         return changed ? JsonSerializer.SerializeToUtf8Bytes(answer) : null;
     }
 
-    /// <summary>The instance's file URL a link stands for, or <c>null</c> for a link that is forged, altered or expired.</summary>
-    public Uri? Open(string token)
+    /// <summary>
+    /// The instance's file URL a link stands for and whether it is a static upstream's, or <c>null</c> for a link that
+    /// is forged, altered or expired.
+    /// </summary>
+    public (Uri Source, bool Static)? Open(string token)
     {
         string text;
         try
@@ -64,14 +68,15 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
             return null;
         }
 
-        var split = text.IndexOf(' ', StringComparison.Ordinal);
-        if (split < 0 || !long.TryParse(text.AsSpan(0, split), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return null;
+        // "<expiry, Unix seconds> <s: static upstream, r: registered instance> <file URL>"
+        var parts = text.Split(' ', 3);
+        if (parts.Length != 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return null;
         if (time.GetUtcNow().ToUnixTimeSeconds() >= expires) return null;
-        return Uri.TryCreate(text[(split + 1)..], UriKind.Absolute, out var source) ? source : null;
+        return Uri.TryCreate(parts[2], UriKind.Absolute, out var source) ? (source, parts[1] == "s") : null;
     }
 
-    private string Protect(Uri source, DateTimeOffset expires) =>
-        _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()} {source.AbsoluteUri}"));
+    private string Protect(Uri source, bool isStatic, DateTimeOffset expires) =>
+        _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()} {(isStatic ? "s" : "r")} {source.AbsoluteUri}"));
 
     /// <summary>
     /// The file on the instance, for a URL the instance made for one of its own files: its path is a file path, and it
