@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Nexus.Contract;
 using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Routing;
@@ -54,7 +55,8 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         // decode passes through unread.
         var coding = ContentCodings.Of(proxyResponse.Content.Headers);
         if (state.ImageLinks is not null && proxyResponse.StatusCode == HttpStatusCode.OK && coding is not null
-            && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+            && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+            && proxyResponse.Content.Headers.ContentLength is null or <= ImageLinks.MaxAnswerBytes)
         {
             return WithImageLinksAsync(httpContext, proxyResponse, coding, state.ImageLinks, cancellationToken);
         }
@@ -80,7 +82,7 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 
-    /// <summary>An images answer (no usage to read) with the instance's file URLs as the gateway's links, sent uncoded.</summary>
+    /// <summary>An images answer with the instance's file URLs as the gateway's links, sent uncoded; its usage, if any, is read as for any JSON answer.</summary>
     private async ValueTask<bool> WithImageLinksAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, string coding, ImageLinks links, CancellationToken cancellationToken)
     {
         byte[] body;
@@ -90,6 +92,15 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         {
             await decoded.CopyToAsync(buffer, cancellationToken);
             body = buffer.ToArray();
+        }
+
+        try
+        {
+            state.Meter.Observe(body);
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all: nothing to bill from it, and the client gets it as it came.
         }
 
         var rewritten = links.Rewrite(body, upstream, httpContext.Request) ?? body;

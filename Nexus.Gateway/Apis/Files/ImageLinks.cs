@@ -18,6 +18,13 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
 {
     public const string Path = "/v1/images/files";
 
+    /// <summary>
+    /// The largest answer read whole to replace its URLs. An answer of links is a few hundred bytes an image (its
+    /// revised prompt at most 4000 characters); one declared larger carries the images themselves (b64_json) and
+    /// streams through unread.
+    /// </summary>
+    public const long MaxAnswerBytes = 1024 * 1024;
+
     private readonly IDataProtector _protector = protection.CreateProtector("Nexus.Gateway.ImageLinks.v1");
 
     /// <summary>
@@ -26,6 +33,8 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
     /// </summary>
     public byte[]? Rewrite(ReadOnlySpan<byte> json, Upstream instance, HttpRequest request)
     {
+        // Most answers carry the images themselves: no link to make, no tree to build.
+        if (json.IndexOf("/v1/images/files/"u8) < 0) return null;
         JsonNode? root;
         try
         {
