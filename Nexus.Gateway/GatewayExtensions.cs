@@ -42,7 +42,7 @@ public static class GatewayExtensions
         services.TryAddSingleton<CanaryRouter>();
         services.TryAddSingleton<GatewayRequestReader>();
         services.TryAddSingleton<ForwardStep>();
-        builder.AddImageLinks();
+        services.AddImageLinks();
         AddOpenAIErrors(services);
         return builder;
     }

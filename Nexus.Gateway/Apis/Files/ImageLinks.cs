@@ -14,9 +14,11 @@ namespace Nexus.Gateway.Apis.Files;
 /// reach) into links to the gateway: the instance's file URL and an expiry, encrypted and signed with Data
 /// Protection, so the link names no internal address, cannot be forged or altered, and stops working when it expires.
 /// </summary>
-internal sealed partial class ImageLinks(IDataProtectionProvider protection, TimeProvider time, IOptions<ImageLinkOptions> options)
+internal sealed partial class ImageLinks(TimeProvider time, IOptions<ImageLinkOptions> options)
 {
     public const string Path = "/v1/images/files";
+
+    private const string ApplicationName = "Nexus.Gateway";
 
     /// <summary>
     /// The largest answer read whole to replace its URLs. An answer of links is a few hundred bytes an image (its
@@ -25,7 +27,10 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
     /// </summary>
     public const long MaxAnswerBytes = 1024 * 1024;
 
-    private readonly IDataProtector _protector = protection.CreateProtector("Nexus.Gateway.ImageLinks.v1");
+    // Made at the first link, not at start: Data Protection's key ring is XML, and registering it in the host
+    // (AddDataProtection) reads the ring at start, which mapped System.Private.Xml and its siblings into every
+    // gateway process, links or not.
+    private readonly Lazy<IDataProtector> _protector = new(() => CreateProtector(options.Value));
 
     /// <summary>
     /// The images answer with each of the instance's file URLs replaced by a gateway link; <c>null</c> when there is
@@ -70,7 +75,7 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
         string text;
         try
         {
-            text = _protector.Unprotect(token);
+            text = _protector.Value.Unprotect(token);
         }
         catch (CryptographicException)
         {
@@ -85,7 +90,7 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
     }
 
     private string Protect(Uri source, bool isStatic, DateTimeOffset expires) =>
-        _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()} {(isStatic ? "s" : "r")} {source.AbsoluteUri}"));
+        _protector.Value.Protect(string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()} {(isStatic ? "s" : "r")} {source.AbsoluteUri}"));
 
     /// <summary>
     /// The file on the instance, for a URL the instance made for one of its own files: its path is a file path, and it
@@ -98,6 +103,15 @@ internal sealed partial class ImageLinks(IDataProtectionProvider protection, Tim
         var own = string.Equals(given.Authority, instance.Authority, StringComparison.OrdinalIgnoreCase)
             || string.Equals(given.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
         return own ? new Uri(instance, given.AbsolutePath) : null;
+    }
+
+    /// <summary>The key ring in <see cref="ImageLinkOptions.KeysPath"/> when set (shared by every replica), else Data Protection's default place.</summary>
+    private static IDataProtector CreateProtector(ImageLinkOptions options)
+    {
+        var provider = options.KeysPath is { Length: > 0 } keys
+            ? DataProtectionProvider.Create(new DirectoryInfo(keys), builder => builder.SetApplicationName(ApplicationName))
+            : DataProtectionProvider.Create(ApplicationName);
+        return provider.CreateProtector("Nexus.Gateway.ImageLinks.v1");
     }
 
     [GeneratedRegex(@"^(/[^/]+)*/v1/images/files/[A-Za-z0-9_-]{1,128}\.png$")]
