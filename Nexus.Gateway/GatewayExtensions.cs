@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway;
 using Nexus.Gateway.Apis;
-using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Apis.Errors;
+using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Forwarding;
 using Nexus.Gateway.Forwarding.Steps;
 using Nexus.Gateway.Keys;
@@ -30,6 +30,7 @@ public static class GatewayExtensions
         services.TryAddSingleton(Random.Shared);
         services.TryAddSingleton<IServiceRegistry, NoServiceRegistry>();
         services.AddHttpForwarder();
+        services.AddGatewaySecurity();
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<StaticRoutes>();
         services.TryAddSingleton<StaticReachability>();
@@ -41,7 +42,7 @@ public static class GatewayExtensions
         services.TryAddSingleton<CanaryRouter>();
         services.TryAddSingleton<GatewayRequestReader>();
         services.TryAddSingleton<ForwardStep>();
-        builder.AddImageLinks();
+        services.AddImageLinks();
         AddOpenAIErrors(services);
         return builder;
     }

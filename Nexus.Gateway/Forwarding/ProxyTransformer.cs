@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Nexus.Contract;
 using Nexus.Gateway.Apis.Files;
 using Nexus.Gateway.Routing;
+using Nexus.Gateway.Security;
 using Nexus.Gateway.Usage;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -22,6 +24,7 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        if (!upstream.FromRegistry) proxyRequest.Options.Set(UpstreamAddressPolicy.StaticUpstream, true);
         proxyRequest.Headers.Authorization = upstream.ApiKey is { } apiKey ? new AuthenticationHeaderValue("Bearer", apiKey) : null;
         proxyRequest.Headers.Remove(ContractHeaders.RequestId);
         proxyRequest.Headers.TryAddWithoutValidation(ContractHeaders.RequestId, httpContext.TraceIdentifier);
@@ -59,7 +62,8 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         // decode passes through unread.
         var coding = ContentCodings.Of(proxyResponse.Content.Headers);
         if (state.ImageLinks is not null && proxyResponse.StatusCode == HttpStatusCode.OK && coding is not null
-            && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+            && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+            && proxyResponse.Content.Headers.ContentLength is null or <= ImageLinks.MaxAnswerBytes)
         {
             return WithImageLinksAsync(httpContext, proxyResponse, coding, state.ImageLinks, cancellationToken);
         }
@@ -85,7 +89,7 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 
-    /// <summary>An images answer (no usage to read) with the instance's file URLs as the gateway's links, sent uncoded.</summary>
+    /// <summary>An images answer with the instance's file URLs as the gateway's links, sent uncoded; its usage, if any, is read as for any JSON answer.</summary>
     private async ValueTask<bool> WithImageLinksAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, string coding, ImageLinks links, CancellationToken cancellationToken)
     {
         byte[] body;
@@ -97,7 +101,16 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
             body = buffer.ToArray();
         }
 
-        var rewritten = links.Rewrite(body, upstream.BaseUrl, httpContext.Request) ?? body;
+        try
+        {
+            state.Meter.Observe(body);
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all: nothing to bill from it, and the client gets it as it came.
+        }
+
+        var rewritten = links.Rewrite(body, upstream, httpContext.Request) ?? body;
         var contentType = proxyResponse.Content.Headers.ContentType;
         proxyResponse.Content.Dispose();
         proxyResponse.Content = new ByteArrayContent(rewritten) { Headers = { ContentType = contentType } };

@@ -1,18 +1,23 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Nexus.Gateway.Security;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Nexus.Gateway.Forwarding;
 
-/// <summary>The one HTTP client to every upstream, configured as YARP recommends (no proxy, no redirects, no decompression).</summary>
-internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options) : IDisposable
+/// <summary>
+/// The one HTTP client to every upstream, configured as YARP recommends (no proxy, no redirects, no decompression), whose
+/// every new connection goes only where the address policy allows at that moment: an instance's name that resolves
+/// elsewhere after registration (DNS rebinding) cannot reach a metadata address or the gateway itself.
+/// </summary>
+internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options, UpstreamAddressPolicy policy) : IDisposable
 {
-    public HttpMessageInvoker Invoker { get; } = Create(options.Value);
+    public HttpMessageInvoker Invoker { get; } = Create(options.Value, policy);
 
     public void Dispose() => Invoker.Dispose();
 
-    private static HttpMessageInvoker Create(GatewayOptions options)
+    private static HttpMessageInvoker Create(GatewayOptions options, UpstreamAddressPolicy policy)
     {
         var handler = new SocketsHttpHandler
         {
@@ -23,6 +28,7 @@ internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options) : IDispo
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            ConnectCallback = policy.ConnectAsync,
         };
 
         // The HttpClient starts a child activity for every upstream call whenever the request has one, to propagate

@@ -16,7 +16,8 @@ internal sealed record AddressCheck(IReadOnlyList<IPAddress> Addresses, string? 
 
 /// <summary>
 /// Where the gateway may send requests on someone's behalf. One policy serves the registry (registration, each renewal,
-/// and every connection its prober and descriptor fetcher open) and the static routes of the admin API.
+/// and every connection its prober and descriptor fetcher open), the static routes of the admin API, and every
+/// connection the forwarder opens.
 /// Addresses are compared once resolved, never as strings: <c>localhost.</c>, <c>0.0.0.0</c>, <c>[::1]</c>,
 /// <c>127.0.0.2</c> and the machine's own names all reach a listener on this machine.
 /// <list type="bullet">
@@ -56,19 +57,26 @@ internal sealed class UpstreamAddressPolicy(
     public async Task<string?> StaticProblemAsync(Uri url, CancellationToken cancellationToken) =>
         (await CheckAsync(url.IdnHost, url.Port, instance: false, cancellationToken)).Problem;
 
+    /// <summary>Marks a request to a static upstream, so its connection is checked under a static route's rules, not an instance's.</summary>
+    public static readonly HttpRequestOptionsKey<bool> StaticUpstream = new("Nexus.Gateway.StaticUpstream");
+
     /// <summary>
     /// <see cref="SocketsHttpHandler.ConnectCallback"/> that checks the addresses at the moment of connecting and connects
     /// to exactly those, so a DNS answer that changes after registration (DNS rebinding) cannot redirect a connection.
+    /// Used by the forwarder, the prober and the descriptor fetcher: a registered instance under every rule, a request
+    /// marked <see cref="StaticUpstream"/> under a static route's.
     /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
-        var check = await CheckAsync(endpoint.Host, endpoint.Port, instance: true, cancellationToken);
+        var instance = !(context.InitialRequestMessage.Options.TryGetValue(StaticUpstream, out var isStatic) && isStatic);
+        var check = await CheckAsync(endpoint.Host, endpoint.Port, instance, cancellationToken);
         if (!check.Allowed)
         {
             throw new HttpRequestException(check.Unresolvable ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"Refused by the gateway's address policy: {check.Problem}");
         }
 
+        if (check.Addresses.Count == 0) throw new HttpRequestException(HttpRequestError.NameResolutionError, $"'{endpoint.Host}' cannot be resolved.");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

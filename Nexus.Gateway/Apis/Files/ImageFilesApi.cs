@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Forwarding;
+using Nexus.Gateway.Security;
 using Nexus.ServiceDefaults.Errors;
 
 namespace Nexus.Gateway.Apis.Files;
@@ -23,7 +24,7 @@ internal static class ImageFilesApi
 
     private static async Task DownloadAsync(string link, HttpContext context, ImageLinks links, UpstreamInvoker upstreams, IOptionsMonitor<GatewayOptions> options)
     {
-        if (links.Open(link) is not { } source)
+        if (links.Open(link) is not var (source, isStatic))
         {
             await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, "This image link is unknown or has expired.", code: "image_not_found");
             return;
@@ -32,6 +33,7 @@ internal static class ImageFilesApi
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(options.CurrentValue.UpstreamTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, source);
+        if (isStatic) request.Options.Set(UpstreamAddressPolicy.StaticUpstream, true);
         HttpResponseMessage response;
         try
         {

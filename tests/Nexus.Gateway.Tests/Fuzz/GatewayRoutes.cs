@@ -76,6 +76,7 @@ internal static class GatewayRoutes
         new("model", "GET", $"/v1/models/{Model}", Credential.Tenant),
         new("model-any", "GET", "/v1/models/{id}", Credential.Tenant),
         new("usage", "GET", "/v1/usage", Credential.Tenant),
+        new("image-file", "GET", "/v1/images/files/{link}.png", Credential.None),
         new("service-post", "POST", $"/v1/services/{Service}/v1/echo", Credential.Tenant, Json(new { text = "hi" })),
         new("service-get", "GET", $"/v1/services/{Service}/v1/items/1", Credential.Tenant),
         new("service-delete", "DELETE", $"/v1/services/{Service}/v1/items/1", Credential.Tenant),

@@ -15,23 +15,8 @@ using Nexus.ServiceDefaults.Registration;
 namespace Nexus.Gateway.Tests.Registry;
 
 /// <summary>The registry as a way in: a registration may point only where the operator allows, never at the gateway itself.</summary>
-public sealed class AddressPolicyTests : IAsyncLifetime
+public sealed class AddressPolicyTests : RegistryFixture
 {
-    private RegistryGateway _gateway = null!;
-    private TestInstance _instance = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await RegistryGateway.StartAsync();
-        _instance = await TestInstance.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _instance.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("http://169.254.169.254", "metadata")]
     [InlineData("http://169.254.10.1:8080", "link-local")]
@@ -45,7 +30,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     [InlineData("http://[64:ff9b::a9fe:a9fe]", "metadata")]
     public async Task Register_AtLinkLocalOrMetadataAddress_Returns400(string baseUrl, string reason)
     {
-        var problem = await RegisterAsync(_gateway, baseUrl, HttpStatusCode.BadRequest);
+        var problem = await RegisterAsync(Gateway, baseUrl, HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain(reason);
     }
@@ -61,7 +46,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     [InlineData("http://gateway.localhost:{port}/prefix")]
     public async Task Register_AtAnAliasOfTheGatewaysOwnSocket_Returns400(string template)
     {
-        var problem = await RegisterAsync(_gateway, template.Replace("{port}", _gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), HttpStatusCode.BadRequest);
+        var problem = await RegisterAsync(Gateway, template.Replace("{port}", Gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("own address");
     }
@@ -73,7 +58,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         var addresses = await Dns.GetHostAddressesAsync(name);
         Skip.If(addresses.Length == 0, "this machine's name does not resolve");
 
-        var problem = await RegisterAsync(_gateway, $"http://{name}:{_gateway.Port}", HttpStatusCode.BadRequest);
+        var problem = await RegisterAsync(Gateway, $"http://{name}:{Gateway.Port}", HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("own address");
     }
@@ -102,7 +87,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         var addresses = await Dns.GetHostAddressesAsync(name);
         Skip.If(addresses.Length == 0, "this machine's name does not resolve");
 
-        await RegisterAsync(_gateway, $"http://{name}:{_instance.BaseAddress.Port}", HttpStatusCode.Created);
+        await RegisterAsync(Gateway, $"http://{name}:{Instance.BaseAddress.Port}", HttpStatusCode.Created);
     }
 
     [Fact]
@@ -127,8 +112,8 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         await using var narrow = await RegistryGateway.StartAsync(new Dictionary<string, string?> { ["Nexus:Registry:AllowedNetworks:0"] = "10.0.0.0/8", ["Nexus:Registry:AllowedNetworks:1"] = "fd00::/8" });
         await using var loopback = await RegistryGateway.StartAsync(new Dictionary<string, string?> { ["Nexus:Registry:AllowedNetworks:0"] = "127.0.0.0/8" });
 
-        var problem = await RegisterAsync(narrow, _instance.Url, HttpStatusCode.BadRequest);
-        await RegisterAsync(loopback, _instance.Url, HttpStatusCode.Created);
+        var problem = await RegisterAsync(narrow, Instance.Url, HttpStatusCode.BadRequest);
+        await RegisterAsync(loopback, Instance.Url, HttpStatusCode.Created);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("AllowedNetworks");
     }
@@ -156,10 +141,10 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     [InlineData("/health#x")]
     public async Task Register_WithHealthEndpointOffTheBaseUrl_Returns400NamingTheField(string health)
     {
-        var body = await BodyAsync(_instance.Url);
+        var body = await BodyAsync(Instance.Url);
         body["descriptor"]!["endpoints"] = new JsonObject { ["health"] = health };
 
-        var problem = await PostAsync(_gateway, body.ToJsonString(), HttpStatusCode.BadRequest);
+        var problem = await PostAsync(Gateway, body.ToJsonString(), HttpStatusCode.BadRequest);
 
         problem["errors"]!["descriptor.endpoints.health"].ShouldNotBeNull(problem.ToJsonString());
     }
@@ -167,10 +152,10 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     [Fact]
     public async Task Register_WithAFunctionPathThatIsAUrl_Returns400NamingTheField()
     {
-        var body = await BodyAsync(_instance.Url);
+        var body = await BodyAsync(Instance.Url);
         body["descriptor"]!["functions"]![0]!["path"] = "/http://127.0.0.1:18604/x";
 
-        var problem = await PostAsync(_gateway, body.ToJsonString(), HttpStatusCode.BadRequest);
+        var problem = await PostAsync(Gateway, body.ToJsonString(), HttpStatusCode.BadRequest);
 
         problem["errors"]!["descriptor.functions[0].path"].ShouldNotBeNull(problem.ToJsonString());
     }
@@ -178,7 +163,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     [Fact]
     public async Task Register_WithAHostNameThatDoesNotResolve_Returns400()
     {
-        var problem = await RegisterAsync(_gateway, "http://no-such-host.invalid:8080", HttpStatusCode.BadRequest);
+        var problem = await RegisterAsync(Gateway, "http://no-such-host.invalid:8080", HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("cannot be resolved");
     }
@@ -189,11 +174,11 @@ public sealed class AddressPolicyTests : IAsyncLifetime
         var dns = new FakeHostResolver();
         dns.Set("service.test", "127.0.0.1");
         await using var gateway = await RegistryGateway.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IHostResolver>(dns)));
-        var descriptor = await _instance.DescriptorAsync();
+        var descriptor = await Instance.DescriptorAsync();
         using var http = new HttpClient();
         var client = new RegistrationClient(http);
         var registration = await client.RegisterAsync(
-            gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = $"http://service.test:{_instance.BaseAddress.Port}", Descriptor = descriptor }, CancellationToken.None);
+            gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = $"http://service.test:{Instance.BaseAddress.Port}", Descriptor = descriptor }, CancellationToken.None);
         await Eventually.WaitAsync(() => gateway.Registry.Find(registration.InstanceId), i => i?.State == InstanceState.Ready, "the instance to be probed through the checked name and become ready");
 
         dns.Set("service.test", "169.254.169.254");
@@ -226,7 +211,7 @@ public sealed class AddressPolicyTests : IAsyncLifetime
     }
 
     private async Task<JsonObject> BodyAsync(string baseUrl) =>
-        JsonSerializer.SerializeToNode(new RegisterInstanceRequest { BaseUrl = baseUrl, Descriptor = await _instance.DescriptorAsync() }, NexusJson.Options)!.AsObject();
+        JsonSerializer.SerializeToNode(new RegisterInstanceRequest { BaseUrl = baseUrl, Descriptor = await Instance.DescriptorAsync() }, NexusJson.Options)!.AsObject();
 
     private async Task<JsonNode> RegisterAsync(RegistryGateway gateway, string baseUrl, HttpStatusCode expected) =>
         await PostAsync(gateway, (await BodyAsync(baseUrl)).ToJsonString(), expected);

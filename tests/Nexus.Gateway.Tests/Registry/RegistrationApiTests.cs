@@ -12,45 +12,28 @@ using Nexus.ServiceDefaults.Registration;
 namespace Nexus.Gateway.Tests.Registry;
 
 /// <summary>The registration protocol through the real HTTP API, driven by ServiceDefaults' own client.</summary>
-public sealed class RegistrationApiTests : IAsyncLifetime
+public sealed class RegistrationApiTests : RegistryFixture
 {
-    private RegistryGateway _gateway = null!;
-    private TestInstance _instance = null!;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await RegistryGateway.StartAsync();
-        _instance = await TestInstance.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _instance.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
-
-    private RegistrationClient Client => new(_http);
+    private RegistrationClient Client => new(Http);
 
     private async Task<RegisterInstanceRequest> RequestAsync() =>
-        new() { BaseUrl = _instance.Url, Descriptor = await _instance.DescriptorAsync() };
+        new() { BaseUrl = Instance.Url, Descriptor = await Instance.DescriptorAsync() };
 
     [Fact]
     public async Task Register_WithValidToken_ReturnsSecretAndListsTheInstance()
     {
         var request = await RequestAsync();
 
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, request, CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, request, CancellationToken.None);
 
         registration.InstanceId.ShouldBe(request.Descriptor.InstanceId);
         registration.InstanceSecret.Length.ShouldBeGreaterThanOrEqualTo(32);
         registration.LeaseSeconds.ShouldBe(30);
-        var one = await _gateway.Client.GetFromJsonAsync<InstanceView>($"v1/registry/instances/{registration.InstanceId}", NexusJson.Options);
-        one!.BaseUrl.ShouldBe(_instance.Url);
+        var one = await Gateway.Client.GetFromJsonAsync<InstanceView>($"v1/registry/instances/{registration.InstanceId}", NexusJson.Options);
+        one!.BaseUrl.ShouldBe(Instance.Url);
         one.Service.ShouldBe(request.Descriptor.Name);
         one.Descriptor.Functions.ShouldContain(f => f.Name == "echo");
-        var list = await _gateway.Client.GetFromJsonAsync<InstanceList>("v1/registry/instances", NexusJson.Options);
+        var list = await Gateway.Client.GetFromJsonAsync<InstanceList>("v1/registry/instances", NexusJson.Options);
         list!.Instances.ShouldContain(i => i.InstanceId == registration.InstanceId);
     }
 
@@ -58,9 +41,9 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     public async Task Renew_WithOwnSecret_ExtendsLeaseAndReportsState()
     {
         var request = await RequestAsync();
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, request, CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, request, CancellationToken.None);
 
-        var renewal = await Client.RenewAsync(_gateway.BaseAddress, registration, new RenewLeaseRequest { Version = request.Descriptor.Version, DescriptorHash = DescriptorProvider.Hash(request.Descriptor) }, CancellationToken.None);
+        var renewal = await Client.RenewAsync(Gateway.BaseAddress, registration, new RenewLeaseRequest { Version = request.Descriptor.Version, DescriptorHash = DescriptorProvider.Hash(request.Descriptor) }, CancellationToken.None);
 
         renewal.ShouldNotBeNull();
         renewal.LeaseSeconds.ShouldBe(30);
@@ -71,13 +54,13 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     public async Task Deregister_WithOwnSecret_RemovesTheInstanceAndLaterRenewalsAskToRegisterAgain()
     {
         var request = await RequestAsync();
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, request, CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, request, CancellationToken.None);
 
-        await Client.DeregisterAsync(_gateway.BaseAddress, registration, CancellationToken.None);
+        await Client.DeregisterAsync(Gateway.BaseAddress, registration, CancellationToken.None);
 
-        var response = await _gateway.Client.GetAsync($"v1/registry/instances/{registration.InstanceId}");
+        var response = await Gateway.Client.GetAsync($"v1/registry/instances/{registration.InstanceId}");
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        var renewal = await Client.RenewAsync(_gateway.BaseAddress, registration, new RenewLeaseRequest { Version = "1", DescriptorHash = "x" }, CancellationToken.None);
+        var renewal = await Client.RenewAsync(Gateway.BaseAddress, registration, new RenewLeaseRequest { Version = "1", DescriptorHash = "x" }, CancellationToken.None);
         renewal.ShouldBeNull();
     }
 
@@ -88,35 +71,35 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     {
         var request = await RequestAsync();
 
-        var error = await Should.ThrowAsync<RegistrationException>(() => Client.RegisterAsync(_gateway.BaseAddress, token, request, CancellationToken.None));
+        var error = await Should.ThrowAsync<RegistrationException>(() => Client.RegisterAsync(Gateway.BaseAddress, token, request, CancellationToken.None));
 
         error.Status.ShouldBe(HttpStatusCode.Unauthorized);
-        _gateway.Registry.Snapshot().ShouldBeEmpty();
+        Gateway.Registry.Snapshot().ShouldBeEmpty();
     }
 
     [Fact]
     public async Task RenewAndDeregister_WithAnotherInstancesSecret_Return403AndChangeNothing()
     {
-        var mine = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+        var mine = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
         await using var other = await TestInstance.StartAsync();
-        var theirs = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = other.Url, Descriptor = await other.DescriptorAsync() }, CancellationToken.None);
+        var theirs = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = other.Url, Descriptor = await other.DescriptorAsync() }, CancellationToken.None);
         var impostor = theirs with { InstanceSecret = mine.InstanceSecret };
 
-        var renew = await Should.ThrowAsync<RegistrationException>(() => Client.RenewAsync(_gateway.BaseAddress, impostor, new RenewLeaseRequest { Version = "1", DescriptorHash = "x" }, CancellationToken.None));
-        var delete = await Should.ThrowAsync<RegistrationException>(() => Client.DeregisterAsync(_gateway.BaseAddress, impostor, CancellationToken.None));
+        var renew = await Should.ThrowAsync<RegistrationException>(() => Client.RenewAsync(Gateway.BaseAddress, impostor, new RenewLeaseRequest { Version = "1", DescriptorHash = "x" }, CancellationToken.None));
+        var delete = await Should.ThrowAsync<RegistrationException>(() => Client.DeregisterAsync(Gateway.BaseAddress, impostor, CancellationToken.None));
 
         renew.Status.ShouldBe(HttpStatusCode.Forbidden);
         delete.Status.ShouldBe(HttpStatusCode.Forbidden);
-        _gateway.Registry.Find(theirs.InstanceId).ShouldNotBeNull();
+        Gateway.Registry.Find(theirs.InstanceId).ShouldNotBeNull();
     }
 
     [Fact]
     public async Task Renew_WithoutSecret_Returns401()
     {
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
 
         using var request = RegistryGateway.Request(HttpMethod.Put, ContractPaths.RegistryLease(registration.InstanceId), null, JsonContent.Create(new { version = "1", descriptorHash = "x" }));
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
@@ -129,29 +112,29 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [InlineData("{\"version\":\"\u00ff\",\"descriptorHash\":\"x\"}")]
     public async Task Renew_WithMalformedBody_Returns400AndKeepsTheRegistration(string body)
     {
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
         // Latin-1, so that U+00FF goes out as the byte 0xFF, which no UTF-8 text contains.
         var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
         content.Headers.ContentType = new("application/json");
 
         using var request = RegistryGateway.Request(HttpMethod.Put, ContractPaths.RegistryLease(registration.InstanceId), registration.InstanceSecret, content);
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        _gateway.Registry.Find(registration.InstanceId).ShouldNotBeNull();
+        Gateway.Registry.Find(registration.InstanceId).ShouldNotBeNull();
     }
 
     [Fact]
     public async Task Deregister_WithoutSecret_Returns401AndKeepsTheRegistration()
     {
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, await RequestAsync(), CancellationToken.None);
 
         using var request = RegistryGateway.Request(HttpMethod.Delete, ContractPaths.RegistryInstance(registration.InstanceId), null);
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        _gateway.Registry.Find(registration.InstanceId).ShouldNotBeNull();
+        Gateway.Registry.Find(registration.InstanceId).ShouldNotBeNull();
     }
 
     [Theory]
@@ -170,7 +153,7 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [Fact]
     public async Task Register_WithTheGatewaysOwnAddress_Returns400()
     {
-        var request = await RequestAsync() with { BaseUrl = _gateway.BaseAddress.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) };
+        var request = await RequestAsync() with { BaseUrl = Gateway.BaseAddress.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) };
 
         var problem = await PostRegistrationAsync(JsonContent.Create(request, options: NexusJson.Options), HttpStatusCode.BadRequest);
 
@@ -215,13 +198,13 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [Fact]
     public async Task Renew_WithNewVersion_RefetchesTheDescriptorFromTheInstance()
     {
-        var served = await _instance.DescriptorAsync();
+        var served = await Instance.DescriptorAsync();
         var stale = served with { Version = "0.0.1-old", Functions = [] };
-        var registration = await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = _instance.Url, Descriptor = stale }, CancellationToken.None);
+        var registration = await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = Instance.Url, Descriptor = stale }, CancellationToken.None);
 
-        await Client.RenewAsync(_gateway.BaseAddress, registration, new RenewLeaseRequest { Version = served.Version, DescriptorHash = DescriptorProvider.Hash(served) }, CancellationToken.None);
+        await Client.RenewAsync(Gateway.BaseAddress, registration, new RenewLeaseRequest { Version = served.Version, DescriptorHash = DescriptorProvider.Hash(served) }, CancellationToken.None);
 
-        var instance = _gateway.Registry.Find(registration.InstanceId)!;
+        var instance = Gateway.Registry.Find(registration.InstanceId)!;
         instance.Descriptor.Version.ShouldBe(served.Version);
         instance.Descriptor.Functions.ShouldContain(f => f.Name == "echo");
     }
@@ -229,12 +212,12 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [Fact]
     public async Task List_WithFilters_ReturnsOnlyMatchingInstances()
     {
-        var descriptor = await _instance.DescriptorAsync();
+        var descriptor = await Instance.DescriptorAsync();
         var gpu = descriptor with { InstanceId = "gpu-1", Kind = ServiceKinds.Inference, Labels = new Dictionary<string, string> { ["gpu"] = "a100" }, Models = [new ModelDescriptor { Id = "llama" }] };
         var cpu = descriptor with { InstanceId = "cpu-1", Kind = ServiceKinds.Speech, Labels = new Dictionary<string, string> { ["gpu"] = "none" } };
         foreach (var d in new[] { gpu, cpu })
         {
-            await Client.RegisterAsync(_gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = _instance.Url, Descriptor = d }, CancellationToken.None);
+            await Client.RegisterAsync(Gateway.BaseAddress, RegistryGateway.Token, new RegisterInstanceRequest { BaseUrl = Instance.Url, Descriptor = d }, CancellationToken.None);
         }
 
         (await ListAsync("?kind=inference")).ShouldBe(["gpu-1"]);
@@ -251,7 +234,7 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [InlineData("?label=novalue")]
     public async Task List_WithInvalidFilter_Returns400(string query)
     {
-        using var response = await _gateway.Client.GetAsync("v1/registry/instances" + query);
+        using var response = await Gateway.Client.GetAsync("v1/registry/instances" + query);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Title.ShouldBe("Invalid filter");
@@ -260,7 +243,7 @@ public sealed class RegistrationApiTests : IAsyncLifetime
     [Fact]
     public async Task Get_UnknownInstance_Returns404Problem()
     {
-        using var response = await _gateway.Client.GetAsync("v1/registry/instances/nobody");
+        using var response = await Gateway.Client.GetAsync("v1/registry/instances/nobody");
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -268,18 +251,18 @@ public sealed class RegistrationApiTests : IAsyncLifetime
 
     private async Task<string[]> ListAsync(string query)
     {
-        var list = await _gateway.Client.GetFromJsonAsync<InstanceList>("v1/registry/instances" + query, NexusJson.Options);
+        var list = await Gateway.Client.GetFromJsonAsync<InstanceList>("v1/registry/instances" + query, NexusJson.Options);
         return [.. list!.Instances.Select(i => i.InstanceId)];
     }
 
     private async Task<JsonNode> PostRegistrationAsync(HttpContent content, HttpStatusCode expected)
     {
         using var request = RegistryGateway.Request(HttpMethod.Post, ContractPaths.RegistryInstances, RegistryGateway.Token, content);
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(expected, text);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        _gateway.Registry.Snapshot().ShouldBeEmpty();
+        Gateway.Registry.Snapshot().ShouldBeEmpty();
         return JsonNode.Parse(text)!;
     }
 }

@@ -11,30 +11,15 @@ using Nexus.Gateway.Tests.Registry.Infrastructure;
 namespace Nexus.Gateway.Tests.Registry;
 
 /// <summary>Registrations that once answered 500, or were accepted and then broke the registry's own answers.</summary>
-public sealed class RegistrationInputTests : IAsyncLifetime
+public sealed class RegistrationInputTests : RegistryFixture
 {
-    private RegistryGateway _gateway = null!;
-    private TestInstance _instance = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await RegistryGateway.StartAsync();
-        _instance = await TestInstance.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _instance.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task Register_WithDuplicateBaseUrlKey_Returns400NamingIt()
     {
         var body = (await BodyAsync()).ToJsonString();
         var duplicated = "{\"baseUrl\":\"http://169.254.169.254\"," + body[1..];
 
-        var problem = await AddressPolicyTests.PostAsync(_gateway, duplicated, HttpStatusCode.BadRequest);
+        var problem = await AddressPolicyTests.PostAsync(Gateway, duplicated, HttpStatusCode.BadRequest);
 
         problem["errors"]!["baseUrl"]![0]!.GetValue<string>().ShouldContain("appears twice");
     }
@@ -44,7 +29,7 @@ public sealed class RegistrationInputTests : IAsyncLifetime
     {
         var body = (await BodyAsync()).ToJsonString().Replace("\"labels\":{", "\"labels\":{\"a\":\"1\",\"a\":\"2\",", StringComparison.Ordinal);
 
-        var problem = await AddressPolicyTests.PostAsync(_gateway, body, HttpStatusCode.BadRequest);
+        var problem = await AddressPolicyTests.PostAsync(Gateway, body, HttpStatusCode.BadRequest);
 
         problem["errors"]!["descriptor"]![0]!.GetValue<string>().ShouldStartWith("$.descriptor.labels.a");
     }
@@ -73,7 +58,7 @@ public sealed class RegistrationInputTests : IAsyncLifetime
         descriptor.Remove(member.Contains("labels", StringComparison.Ordinal) ? "labels" : "description");
         var text = body.ToJsonString().Replace("\"descriptor\":{", "\"descriptor\":{" + member + ",", StringComparison.Ordinal);
 
-        var problem = await AddressPolicyTests.PostAsync(_gateway, text, HttpStatusCode.BadRequest);
+        var problem = await AddressPolicyTests.PostAsync(Gateway, text, HttpStatusCode.BadRequest);
 
         problem["errors"]!["descriptor"]![0]!.GetValue<string>().ShouldContain("Unicode");
     }
@@ -84,10 +69,10 @@ public sealed class RegistrationInputTests : IAsyncLifetime
         var body = await BodyAsync();
         body["descriptor"]!["functions"]![0]!["inputSchema"] = Nested(60);
 
-        var problem = await AddressPolicyTests.PostAsync(_gateway, body.ToJsonString(), HttpStatusCode.BadRequest);
+        var problem = await AddressPolicyTests.PostAsync(Gateway, body.ToJsonString(), HttpStatusCode.BadRequest);
 
         problem["errors"]!["descriptor"]![0]!.GetValue<string>().ShouldContain($"at most {RegistrationValidator.MaxDescriptorDepth} levels");
-        using var listing = await _gateway.Client.GetAsync("v1/registry/instances");
+        using var listing = await Gateway.Client.GetAsync("v1/registry/instances");
         listing.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -101,17 +86,17 @@ public sealed class RegistrationInputTests : IAsyncLifetime
         var tooDeep = JsonNode.Parse(body.ToJsonString())!;
         tooDeep["descriptor"]!["functions"]![0]!["inputSchema"] = Nested(deepest + 1);
 
-        await AddressPolicyTests.PostAsync(_gateway, tooDeep.ToJsonString(), HttpStatusCode.BadRequest);
-        var created = await AddressPolicyTests.PostAsync(_gateway, body.ToJsonString(), HttpStatusCode.Created);
+        await AddressPolicyTests.PostAsync(Gateway, tooDeep.ToJsonString(), HttpStatusCode.BadRequest);
+        var created = await AddressPolicyTests.PostAsync(Gateway, body.ToJsonString(), HttpStatusCode.Created);
         var id = created["instanceId"]!.GetValue<string>();
 
         // The registry API: the listing, one instance, the watch.
-        using var listing = await _gateway.Client.GetAsync("v1/registry/instances");
+        using var listing = await Gateway.Client.GetAsync("v1/registry/instances");
         listing.StatusCode.ShouldBe(HttpStatusCode.OK);
-        using var one = await _gateway.Client.GetAsync($"v1/registry/instances/{id}");
+        using var one = await Gateway.Client.GetAsync($"v1/registry/instances/{id}");
         one.StatusCode.ShouldBe(HttpStatusCode.OK);
         using var watchTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var watch = await _gateway.Client.GetAsync("v1/registry/watch", HttpCompletionOption.ResponseHeadersRead, watchTimeout.Token);
+        using var watch = await Gateway.Client.GetAsync("v1/registry/watch", HttpCompletionOption.ResponseHeadersRead, watchTimeout.Token);
         using var events = new StreamReader(await watch.Content.ReadAsStreamAsync(watchTimeout.Token));
         string? line;
         while ((line = await events.ReadLineAsync(watchTimeout.Token)) is not null && !line.StartsWith("data:", StringComparison.Ordinal))
@@ -121,7 +106,7 @@ public sealed class RegistrationInputTests : IAsyncLifetime
         JsonNode.Parse(line!["data:".Length..])!["instanceId"]!.GetValue<string>().ShouldBe(id);
 
         // The etcd backend's value and an MCP tools/list answer, written as they are written.
-        var record = _gateway.App.Services.GetRequiredService<ServiceRegistry>().FindRecord(id)!.Value.Record;
+        var record = Gateway.App.Services.GetRequiredService<ServiceRegistry>().FindRecord(id)!.Value.Record;
         JsonSerializer.Deserialize<InstanceRecord>(JsonSerializer.SerializeToUtf8Bytes(record, NexusJson.Options), NexusJson.Options)!.InstanceId.ShouldBe(id);
         var tools = new ListToolsResult { Tools = [.. record.Descriptor.Functions.Select(McpTools.ToTool)] };
         var message = new JsonRpcResponse { Id = new RequestId(1), Result = JsonSerializer.SerializeToNode(tools, McpJsonUtilities.DefaultOptions) };
@@ -139,7 +124,7 @@ public sealed class RegistrationInputTests : IAsyncLifetime
     }
 
     private async Task<JsonObject> BodyAsync() =>
-        JsonSerializer.SerializeToNode(new RegisterInstanceRequest { BaseUrl = _instance.Url, Descriptor = await _instance.DescriptorAsync() }, NexusJson.Options)!.AsObject();
+        JsonSerializer.SerializeToNode(new RegisterInstanceRequest { BaseUrl = Instance.Url, Descriptor = await Instance.DescriptorAsync() }, NexusJson.Options)!.AsObject();
 
     /// <summary>A schema nesting exactly <paramref name="levels"/> objects, itself the first (arrays of arrays of ... strings).</summary>
     private static JsonObject Nested(int levels)
@@ -154,7 +139,7 @@ public sealed class RegistrationInputTests : IAsyncLifetime
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
         using var request = RegistryGateway.Request(HttpMethod.Post, ContractPaths.RegistryInstances, RegistryGateway.Token, content);
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(expected, text);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");

@@ -4,7 +4,7 @@ using Nexus.Gateway.Registry;
 namespace Nexus.Gateway.Tests.Registry.Infrastructure;
 
 /// <summary>The gateway's registry on real Kestrel at a random loopback port, wired exactly as Program.cs wires it.</summary>
-internal sealed class RegistryGateway : IAsyncDisposable
+public sealed class RegistryGateway : IAsyncDisposable
 {
     public const string Token = "test-registration-token-0123456789";
 

@@ -10,7 +10,7 @@ namespace Nexus.Gateway.Tests.Registry.Infrastructure;
 /// A real Nexus service (AddServiceDefaults, on Kestrel at a random loopback port) whose readiness the test flips.
 /// Self-registration is off unless the test configures a registry.
 /// </summary>
-internal sealed class TestInstance : IAsyncDisposable
+public sealed class TestInstance : IAsyncDisposable
 {
     private volatile bool _healthy = true;
 
