@@ -41,7 +41,7 @@ internal static class McpToolHandlers
         var arguments = FunctionTool.Arguments(context.Params?.Arguments);
         var errors = tool.Tool.Validate(arguments);
         if (errors.Count > 0) return ToolResults.Error($"Invalid arguments for {name}: {string.Join("; ", errors)}");
-        return await services.GetRequiredService<PipelineToolCaller>().CallAsync(caller, tool, arguments, cancellationToken);
+        return await services.GetRequiredService<PipelineToolCaller>().CallAsync(context, caller, tool, arguments, cancellationToken);
     }
 
     // McpGuard lets no request through without its caller; a message without one did not come through /mcp.

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using Nexus.Gateway.Forwarding;
 using Nexus.ServiceDefaults.Mcp;
 
@@ -24,7 +25,7 @@ internal sealed class PipelineToolCaller
     /// <summary>Set when <c>/mcp</c> is mapped: the pipeline is built from the endpoints, like the other routes'.</summary>
     public void Use(RequestDelegate pipeline) => _pipeline = pipeline;
 
-    public async Task<CallToolResult> CallAsync(McpCaller caller, GatewayTool tool, JsonObject arguments, CancellationToken cancellationToken)
+    public async Task<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> mcp, McpCaller caller, GatewayTool tool, JsonObject arguments, CancellationToken cancellationToken)
     {
         var pipeline = _pipeline ?? throw new InvalidOperationException("The gateway's /mcp is not mapped.");
         var call = FunctionRequest.For(tool.Tool, arguments);
@@ -48,7 +49,7 @@ internal sealed class PipelineToolCaller
         context.RequestAborted = cancellationToken;
         // One /mcp request may carry several calls: each gets an id of its own, recognisably the request's.
         context.TraceIdentifier = caller.RequestId + "-" + Interlocked.Increment(ref _calls).ToString(CultureInfo.InvariantCulture);
-        using var answer = new MemoryStream();
+        using var answer = ProgressBody.For(mcp, tool.Tool, () => context.Response.ContentType);
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(answer));
         // The pipeline takes the path as routing gives it: decoded, except for an encoded '/', which stays in one segment.
         context.Features.Set(new GatewayRequestFeature(Endpoint, tool.Service, PathString.FromUriComponent(call.Path).Value) { Tool = tool.Name });

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace Nexus.ServiceDefaults.Mcp;
 
@@ -12,15 +13,16 @@ internal sealed class FunctionCaller(HttpClient http, LoopbackAddress loopback)
 {
     public const string HttpClientName = "Nexus.Mcp.Loopback";
 
-    public async Task<CallToolResult> CallAsync(FunctionTool tool, System.Text.Json.Nodes.JsonObject arguments, CancellationToken cancellationToken)
+    public async Task<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> context, FunctionTool tool, System.Text.Json.Nodes.JsonObject arguments, CancellationToken cancellationToken)
     {
         using var request = BuildRequest(FunctionRequest.For(tool, arguments));
-        HttpResponseMessage response;
-        byte[] body;
+        HttpResponseMessage? response = null;
+        using var body = ProgressBody.For(context, tool, () => response?.Content.Headers.ContentType?.MediaType);
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            // Read as it arrives, so a streamed function's pieces become progress notifications.
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await response.Content.CopyToAsync(body, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -30,7 +32,7 @@ internal sealed class FunctionCaller(HttpClient http, LoopbackAddress loopback)
         }
 
         using var _ = response;
-        return ToolResults.FromResponse(tool.Function.Name, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        return ToolResults.FromResponse(tool.Function.Name, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body.ToArray());
     }
 
     private HttpRequestMessage BuildRequest(FunctionRequest call)

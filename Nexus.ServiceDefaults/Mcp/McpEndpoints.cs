@@ -70,7 +70,7 @@ internal static class McpEndpoints
         if (errors.Count > 0) return ToolResults.Error($"Invalid arguments for {name}: {string.Join("; ", errors)}");
 
         var caller = context.Services!.GetRequiredService<FunctionCaller>();
-        return await caller.CallAsync(tool, arguments, cancellationToken);
+        return await caller.CallAsync(context, tool, arguments, cancellationToken);
     }
 
     private static FunctionTools Tools<T>(RequestContext<T> context) => context.Services!.GetRequiredService<FunctionTools>();

@@ -114,6 +114,19 @@ public sealed class McpEndpointTests
     }
 
     [Fact]
+    public async Task CallTool_StreamedFunctionWithAProgressToken_ReportsProgressAndReturnsTheWholeBody()
+    {
+        await using var service = await StartAsync();
+        await using var client = await ConnectAsync(service);
+        var progress = new CollectedProgress();
+
+        var result = await client.CallToolAsync("speak", new Dictionary<string, object?> { ["text"] = "hi" }, progress);
+
+        result.Content.OfType<AudioContentBlock>().Single().DecodedData.ToArray().ShouldBe(new byte[] { 1, 2, 3 });
+        await Nexus.Testing.Eventually.WaitAsync(() => Task.FromResult(progress.Values.LastOrDefault()?.Progress), last => last == 3, "progress up to the whole body", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task CallTool_ImageFunction_ReturnsImageContentWithItsMimeType()
     {
         await using var service = await StartAsync();
@@ -161,6 +174,15 @@ public sealed class McpEndpointTests
         var response = await service.Client.PostAsync("mcp", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+    }
+
+    private sealed class CollectedProgress : IProgress<ModelContextProtocol.ProgressNotificationValue>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<ModelContextProtocol.ProgressNotificationValue> _values = new();
+
+        public IReadOnlyList<ModelContextProtocol.ProgressNotificationValue> Values => [.. _values];
+
+        public void Report(ModelContextProtocol.ProgressNotificationValue value) => _values.Enqueue(value);
     }
 
     private static Task<EchoService> StartAsync() => EchoService.StartAsync(map: app =>

@@ -22,7 +22,7 @@ public sealed class GatewayMcpTests
         var tools = await client.ListToolsAsync();
 
         // The form upload is left out, as on the service's own /mcp.
-        tools.Select(t => t.Name).Order(StringComparer.Ordinal).ShouldBe(["tools.fail", "tools.get-item", "tools.repeat"]);
+        tools.Select(t => t.Name).Order(StringComparer.Ordinal).ShouldBe(["tools.count", "tools.fail", "tools.get-item", "tools.repeat"]);
         var repeat = tools.Single(t => t.Name == "tools.repeat").ProtocolTool;
         var function = await McpTestHosts.FunctionAsync(service, "repeat");
         repeat.Title.ShouldBe("Repeats text.");
@@ -47,8 +47,8 @@ public sealed class GatewayMcpTests
         await using var allClient = await McpTestHosts.ConnectAsync(gateway, all);
         await using var scopedClient = await McpTestHosts.ConnectAsync(gateway, scoped);
 
-        (await allClient.ListToolsAsync()).Select(t => t.Name).Count(n => n.StartsWith("tools.", StringComparison.Ordinal)).ShouldBe(3);
-        (await allClient.ListToolsAsync()).Count.ShouldBe(6);
+        (await allClient.ListToolsAsync()).Select(t => t.Name).Count(n => n.StartsWith("tools.", StringComparison.Ordinal)).ShouldBe(4);
+        (await allClient.ListToolsAsync()).Count.ShouldBe(8);
         (await scopedClient.ListToolsAsync()).Select(t => t.Name).ShouldAllBe(n => n.StartsWith("other.", StringComparison.Ordinal));
     }
 
@@ -64,11 +64,11 @@ public sealed class GatewayMcpTests
         var first = await client.ListToolsAsync(new ListToolsRequestParams());
         var second = await client.ListToolsAsync(new ListToolsRequestParams { Cursor = first.NextCursor });
 
-        first.Tools.Select(t => t.Name).ShouldBe(["tools.fail", "tools.get-item"]);
+        first.Tools.Select(t => t.Name).ShouldBe(["tools.count", "tools.fail"]);
         first.NextCursor.ShouldNotBeNull();
-        second.Tools.Select(t => t.Name).ShouldBe(["tools.repeat"]);
+        second.Tools.Select(t => t.Name).ShouldBe(["tools.get-item", "tools.repeat"]);
         second.NextCursor.ShouldBeNull();
-        (await client.ListToolsAsync()).Count.ShouldBe(3); // the client follows the cursors itself
+        (await client.ListToolsAsync()).Count.ShouldBe(4); // the client follows the cursors itself
     }
 
     [Fact]
@@ -92,6 +92,25 @@ public sealed class GatewayMcpTests
         record["keyId"]!.GetValue<string>().ShouldBe(keyId);
         record["status"]!.GetValue<int>().ShouldBe(200);
         record["instance"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task CallTool_StreamedFunction_ReportsProgressThenResultsInTheWholeStream()
+    {
+        await using var gateway = await McpTestHosts.StartGatewayAsync();
+        await using var service = await McpTestHosts.StartToolsServiceAsync(gateway);
+        await McpTestHosts.WaitUntilReadyAsync(gateway, "tools");
+        var (_, _, key) = await gateway.CreateKeyAsync();
+        await using var client = await McpTestHosts.ConnectAsync(gateway, key);
+        var progress = new CollectedProgress();
+
+        var result = await client.CallToolAsync("tools.count", new Dictionary<string, object?> { ["text"] = "tick", ["times"] = 3 }, progress);
+
+        result.IsError.ShouldNotBe(true);
+        var text = result.Content.OfType<TextContentBlock>().Single().Text;
+        text.ShouldBe("data: tick 1\n\ndata: tick 2\n\ndata: tick 3\n\ndata: [DONE]\n\n");
+        await Eventually.WaitAsync(() => Task.FromResult(progress.Values.LastOrDefault()?.Progress), last => last == Encoding.UTF8.GetByteCount(text), "progress up to the whole stream", TimeSpan.FromSeconds(10));
+        progress.Values.ShouldContain(v => v.Message != null && v.Message.Contains("tick 1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -280,6 +299,15 @@ public sealed class GatewayMcpTests
 
         second.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         others.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private sealed class CollectedProgress : IProgress<ProgressNotificationValue>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<ProgressNotificationValue> _values = new();
+
+        public IReadOnlyList<ProgressNotificationValue> Values => [.. _values];
+
+        public void Report(ProgressNotificationValue value) => _values.Enqueue(value);
     }
 
     private static HttpRequestMessage Initialize(string? key, string? origin = null)

@@ -39,7 +39,7 @@ internal static class McpTestHosts
     }
 
     /// <summary>
-    /// A service named <paramref name="name"/> with a JSON function, a failing one, a GET one and a form upload, healthy
+    /// A service named <paramref name="name"/> with a JSON function, a streamed one, a failing one, a GET one and a form upload, healthy
     /// while <paramref name="healthy"/> says so.
     /// </summary>
     public static Task<TestService> StartToolsServiceAsync(GatewayHost gateway, string name = "tools", Func<bool>? healthy = null) =>
@@ -59,6 +59,19 @@ internal static class McpTestHosts
                 })
                 .WithSummary("Repeats text.")
                 .AsNexusFunction("repeat", f => f.Annotate(readOnly: true, idempotent: true));
+            app.MapPost("/v1/count", async (RepeatRequest request, HttpContext http) =>
+                {
+                    http.Response.ContentType = "text/event-stream";
+                    for (var i = 1; i <= request.Times; i++)
+                    {
+                        await http.Response.WriteAsync($"data: {request.Text} {i}\n\n");
+                        await http.Response.Body.FlushAsync();
+                    }
+
+                    // The end mark of OpenAI's streams, which the gateway takes as the sign of a complete answer.
+                    await http.Response.WriteAsync("data: [DONE]\n\n");
+                })
+                .AsNexusFunction("count", f => f.Input<RepeatRequest>().Produces("text/event-stream").Streaming(StreamingModes.Sse));
             app.MapPost("/v1/fail", (RepeatRequest request) => Results.Problem(detail: $"Cannot take '{request.Text}'.", statusCode: StatusCodes.Status422UnprocessableEntity))
                 .AsNexusFunction("fail");
             app.MapGet("/v1/items/{id}", (string id) => TypedResults.Ok(new RepeatResponse(id, id.Length)))

@@ -29,7 +29,7 @@ public sealed class ToolListChangedTests
         try
         {
             await ReadUntilAsync(changes, ready => ready == 1);
-            (await client.ListToolsAsync()).Count.ShouldBe(3);
+            (await client.ListToolsAsync()).Count.ShouldBe(4);
         }
         finally
         {
@@ -57,7 +57,7 @@ public sealed class ToolListChangedTests
             changes.Writer.TryWrite(registry.ReadyForService("tools").Count);
             return ValueTask.CompletedTask;
         });
-        (await client.ListToolsAsync()).Count.ShouldBe(3);
+        (await client.ListToolsAsync()).Count.ShouldBe(4);
 
         // What the gateway sees of a process that hangs or dies without deregistering: its health probes fail.
         Volatile.Write(ref healthy, false);
