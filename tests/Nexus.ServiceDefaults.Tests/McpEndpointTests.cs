@@ -114,16 +114,27 @@ public sealed class McpEndpointTests
     }
 
     [Fact]
-    public async Task CallTool_StreamedFunctionWithAProgressToken_ReportsProgressAndReturnsTheWholeBody()
+    public async Task CallTool_StreamedFunctionWithAProgressToken_ReportsProgressWhileItStreamsAndReturnsTheWholeBody()
     {
-        await using var service = await StartAsync();
-        await using var client = await ConnectAsync(service);
         var progress = new CollectedProgress();
+        // The function holds the rest of its stream until the client has heard of the first piece.
+        await using var service = await EchoService.StartAsync(map: app => app.MapPost("/v1/ticks", async (EchoRequest request, HttpContext http) =>
+            {
+                http.Response.ContentType = "text/event-stream";
+                await http.Response.WriteAsync($"data: {request.Text} 1\n\n");
+                await http.Response.Body.FlushAsync();
+                await progress.First.WaitAsync(TimeSpan.FromSeconds(20));
+                await http.Response.WriteAsync($"data: {request.Text} 2\n\n");
+            })
+            .AsNexusFunction("ticks", f => f.Input<EchoRequest>().Produces("text/event-stream").Streaming(StreamingModes.Sse)));
+        await using var client = await ConnectAsync(service);
 
-        var result = await client.CallToolAsync("speak", new Dictionary<string, object?> { ["text"] = "hi" }, progress);
+        var result = await client.CallToolAsync("ticks", new Dictionary<string, object?> { ["text"] = "tick" }, progress);
 
-        result.Content.OfType<AudioContentBlock>().Single().DecodedData.ToArray().ShouldBe(new byte[] { 1, 2, 3 });
-        await Nexus.Testing.Eventually.WaitAsync(() => Task.FromResult(progress.Values.LastOrDefault()?.Progress), last => last == 3, "progress up to the whole body", TimeSpan.FromSeconds(10));
+        result.Content.OfType<TextContentBlock>().Single().Text.ShouldBe("data: tick 1\n\ndata: tick 2\n\n");
+        var first = await progress.First;
+        first.Message.ShouldBe("data: tick 1");
+        first.Progress.ShouldBe(14);
     }
 
     [Fact]
@@ -178,11 +189,11 @@ public sealed class McpEndpointTests
 
     private sealed class CollectedProgress : IProgress<ModelContextProtocol.ProgressNotificationValue>
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<ModelContextProtocol.ProgressNotificationValue> _values = new();
+        private readonly TaskCompletionSource<ModelContextProtocol.ProgressNotificationValue> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public IReadOnlyList<ModelContextProtocol.ProgressNotificationValue> Values => [.. _values];
+        public Task<ModelContextProtocol.ProgressNotificationValue> First => _first.Task;
 
-        public void Report(ModelContextProtocol.ProgressNotificationValue value) => _values.Enqueue(value);
+        public void Report(ModelContextProtocol.ProgressNotificationValue value) => _first.TrySetResult(value);
     }
 
     private static Task<EchoService> StartAsync() => EchoService.StartAsync(map: app =>

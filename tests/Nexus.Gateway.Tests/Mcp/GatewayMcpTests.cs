@@ -95,22 +95,23 @@ public sealed class GatewayMcpTests
     }
 
     [Fact]
-    public async Task CallTool_StreamedFunction_ReportsProgressThenResultsInTheWholeStream()
+    public async Task CallTool_StreamedFunction_ReportsProgressWhileItStreamsThenResultsInTheWholeStream()
     {
+        var progress = new CollectedProgress();
         await using var gateway = await McpTestHosts.StartGatewayAsync();
-        await using var service = await McpTestHosts.StartToolsServiceAsync(gateway);
+        // The function holds the rest of its stream until the client has heard of the first event.
+        await using var service = await McpTestHosts.StartToolsServiceAsync(gateway, afterFirstEvent: () => progress.First);
         await McpTestHosts.WaitUntilReadyAsync(gateway, "tools");
         var (_, _, key) = await gateway.CreateKeyAsync();
         await using var client = await McpTestHosts.ConnectAsync(gateway, key);
-        var progress = new CollectedProgress();
 
         var result = await client.CallToolAsync("tools.count", new Dictionary<string, object?> { ["text"] = "tick", ["times"] = 3 }, progress);
 
         result.IsError.ShouldNotBe(true);
-        var text = result.Content.OfType<TextContentBlock>().Single().Text;
-        text.ShouldBe("data: tick 1\n\ndata: tick 2\n\ndata: tick 3\n\ndata: [DONE]\n\n");
-        await Eventually.WaitAsync(() => Task.FromResult(progress.Values.LastOrDefault()?.Progress), last => last == Encoding.UTF8.GetByteCount(text), "progress up to the whole stream", TimeSpan.FromSeconds(10));
-        progress.Values.ShouldContain(v => v.Message != null && v.Message.Contains("tick 1", StringComparison.Ordinal));
+        result.Content.OfType<TextContentBlock>().Single().Text.ShouldBe("data: tick 1\n\ndata: tick 2\n\ndata: tick 3\n\ndata: [DONE]\n\n");
+        var first = await progress.First;
+        first.Message.ShouldBe("data: tick 1");
+        first.Progress.ShouldBe(Encoding.UTF8.GetByteCount("data: tick 1\n\n"));
     }
 
     [Fact]
@@ -303,11 +304,11 @@ public sealed class GatewayMcpTests
 
     private sealed class CollectedProgress : IProgress<ProgressNotificationValue>
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<ProgressNotificationValue> _values = new();
+        private readonly TaskCompletionSource<ProgressNotificationValue> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public IReadOnlyList<ProgressNotificationValue> Values => [.. _values];
+        public Task<ProgressNotificationValue> First => _first.Task;
 
-        public void Report(ProgressNotificationValue value) => _values.Enqueue(value);
+        public void Report(ProgressNotificationValue value) => _first.TrySetResult(value);
     }
 
     private static HttpRequestMessage Initialize(string? key, string? origin = null)

@@ -40,9 +40,9 @@ internal static class McpTestHosts
 
     /// <summary>
     /// A service named <paramref name="name"/> with a JSON function, a streamed one, a failing one, a GET one and a form upload, healthy
-    /// while <paramref name="healthy"/> says so.
+    /// while <paramref name="healthy"/> says so; the streamed one waits for <paramref name="afterFirstEvent"/> after its first event.
     /// </summary>
-    public static Task<TestService> StartToolsServiceAsync(GatewayHost gateway, string name = "tools", Func<bool>? healthy = null) =>
+    public static Task<TestService> StartToolsServiceAsync(GatewayHost gateway, string name = "tools", Func<bool>? healthy = null, Func<Task>? afterFirstEvent = null) =>
         TestService.StartAsync("Nexus.Gateway.Tests", name, Registering(gateway), builder =>
         {
             builder.AddServiceDefaults();
@@ -66,6 +66,7 @@ internal static class McpTestHosts
                     {
                         await http.Response.WriteAsync($"data: {request.Text} {i}\n\n");
                         await http.Response.Body.FlushAsync();
+                        if (i == 1 && afterFirstEvent is not null) await afterFirstEvent().WaitAsync(TimeSpan.FromSeconds(20));
                     }
 
                     // The end mark of OpenAI's streams, which the gateway takes as the sign of a complete answer.
