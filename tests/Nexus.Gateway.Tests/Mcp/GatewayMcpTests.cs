@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using Nexus.Gateway.Tests.Infrastructure;
+using Nexus.ServiceDefaults.McpClients;
 
 namespace Nexus.Gateway.Tests.Mcp;
 
@@ -183,6 +184,21 @@ public sealed class GatewayMcpTests
         var record = (await AuditReader.WaitForAsync(gateway.Admin, $"admin/audit?tenantId={tenantId}", 1)).Single()!;
         record["endpoint"]!.GetValue<string>().ShouldBe("mcp");
         record["status"]!.GetValue<int>().ShouldBe(403);
+    }
+
+    [Fact]
+    public async Task McpToolSet_OnTheGatewayWithAKey_GivesTheServicesToolsAsAIFunctions()
+    {
+        await using var gateway = await McpTestHosts.StartGatewayAsync();
+        await using var service = await McpTestHosts.StartToolsServiceAsync(gateway);
+        await McpTestHosts.WaitUntilReadyAsync(gateway, "tools");
+        var (_, _, key) = await gateway.CreateKeyAsync();
+
+        await using var tools = await McpToolSet.ConnectAsync(new McpServerConnection { Name = "nexus", Url = new Uri(gateway.BaseAddress, "mcp"), BearerToken = key });
+        var repeat = tools.Tools.Single(t => t.Name == "tools.repeat");
+        var result = await repeat.InvokeAsync(new Microsoft.Extensions.AI.AIFunctionArguments(new Dictionary<string, object?> { ["text"] = "xy", ["times"] = 2 }));
+
+        result!.ToString()!.ShouldContain("xyxy");
     }
 
     [Fact]
