@@ -46,14 +46,17 @@ internal sealed class GatewayTools(IServiceRegistry registry)
     private const int MaxNameLength = 128;
 
     private readonly ConditionalWeakTable<NexusServiceDescriptor, IReadOnlyList<(FunctionDescriptor Function, FunctionTool Tool)>> _byDescriptor = [];
-    private (IReadOnlyList<RegisteredInstance> Snapshot, ToolCatalog Catalog)? _current;
+    // One object, so a reader never pairs one snapshot with another's catalog.
+    private sealed record Built(IReadOnlyList<RegisteredInstance> Snapshot, ToolCatalog Catalog);
+
+    private Built? _current;
 
     public ToolCatalog Current()
     {
         var snapshot = registry.Snapshot();
-        if (_current is { } current && ReferenceEquals(current.Snapshot, snapshot)) return current.Catalog;
+        if (Volatile.Read(ref _current) is { } current && ReferenceEquals(current.Snapshot, snapshot)) return current.Catalog;
         var catalog = Build(snapshot);
-        _current = (snapshot, catalog);
+        Volatile.Write(ref _current, new Built(snapshot, catalog));
         return catalog;
     }
 
