@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class NexusGatewayExtensions
 {
-    /// <summary>The registry, forwarding, keys, stored routes, limits, the response cache and usage. The registry comes first: forwarding falls back to
+    /// <summary>The registry, forwarding, keys, stored routes, limits, the response cache, usage and MCP. The registry comes first: forwarding falls back to
     /// static routes only when no registry is registered.</summary>
     public static IHostApplicationBuilder AddNexusGateway(this IHostApplicationBuilder builder)
     {
@@ -17,14 +17,16 @@ public static class NexusGatewayExtensions
         builder.AddGatewayLimits();
         builder.AddGatewayCaching();
         builder.AddGatewayUsage();
+        builder.AddGatewayMcp();
         return builder;
     }
 
-    /// <summary>The registry API (reading it is for operators: admin key; writing takes registration credentials), then the gateway's own API.</summary>
+    /// <summary>The registry API (reading it is for operators: admin key; writing takes registration credentials), then the gateway's own API and <c>/mcp</c>.</summary>
     public static WebApplication MapNexusGateway(this WebApplication app)
     {
         app.MapRegistryApi().RequireAdminKey();
         app.MapGatewayApi();
+        app.MapGatewayMcp();
         return app;
     }
 }

@@ -39,8 +39,11 @@ internal sealed class GatewayRequestFeature(GatewayEndpoint endpoint, string? se
     /// <summary>Set once the body is read.</summary>
     public GatewayRequest? Request { get; set; }
 
-    /// <summary>The model (or, on <c>/v1/services</c> without one, the service) the audit names.</summary>
-    public string? Model => Request?.Model ?? Service;
+    /// <summary>The MCP tool called (<c>service.function</c>) when the request is a tool call of the gateway's <c>/mcp</c>.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>The tool, the model (or, on <c>/v1/services</c> without one, the service) the audit names.</summary>
+    public string? Model => Tool ?? Request?.Model ?? Service;
 
     /// <summary>The route's name (model id or service name), set when it resolves.</summary>
     public string Route { get; set; } = "";

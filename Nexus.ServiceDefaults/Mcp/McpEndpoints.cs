@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -45,8 +43,12 @@ internal static class McpEndpoints
             mcp.ServerInfo = new Implementation { Name = nexus.Value.Name!, Version = nexus.Value.Version! });
     }
 
-    public static void MapNexusMcp(this IEndpointRouteBuilder endpoints) =>
+    /// <summary>Maps the service's <c>/mcp</c>, unless the host serves its own there (<see cref="HostServesMcp"/>).</summary>
+    public static void MapNexusMcp(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<HostServesMcp>() is not null) return;
         endpoints.MapMcp(Path).ExcludeFromDescription();
+    }
 
     private static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> context, CancellationToken cancellationToken)
     {
@@ -63,17 +65,12 @@ internal static class McpEndpoints
             throw new McpProtocolException($"Unknown tool: '{name}'.", McpErrorCode.InvalidParams);
         }
 
-        var arguments = new JsonObject();
-        foreach (var (key, value) in context.Params?.Arguments ?? new Dictionary<string, JsonElement>())
-        {
-            arguments[key] = JsonSerializer.SerializeToNode(value);
-        }
-
-        var errors = tool.Arguments.Validate(arguments);
-        if (errors.Count > 0) return FunctionCaller.Error($"Invalid arguments for {name}: {string.Join("; ", errors)}");
+        var arguments = FunctionTool.Arguments(context.Params?.Arguments);
+        var errors = tool.Validate(arguments);
+        if (errors.Count > 0) return ToolResults.Error($"Invalid arguments for {name}: {string.Join("; ", errors)}");
 
         var caller = context.Services!.GetRequiredService<FunctionCaller>();
-        return await caller.CallAsync(tool, arguments, cancellationToken);
+        return await caller.CallAsync(context, tool, arguments, cancellationToken);
     }
 
     private static FunctionTools Tools<T>(RequestContext<T> context) => context.Services!.GetRequiredService<FunctionTools>();

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol;
 using Nexus.Contract;
+using Nexus.ServiceDefaults.Mcp;
+using Nexus.ServiceDefaults.McpClients;
 
 namespace Nexus.ContractChecker;
 
@@ -34,6 +37,7 @@ internal sealed class ContractCheck(HttpClient http)
             {
                 CheckFunctions(descriptor, openApi);
                 await CheckBadInputAsync(service, descriptor, cancellationToken);
+                await CheckMcpAsync(service, descriptor, cancellationToken);
                 if (registry is not null) await CheckRegistrationAsync(registry, descriptor, cancellationToken);
             }
         }
@@ -203,6 +207,54 @@ internal sealed class ContractCheck(HttpClient http)
             ? CheckResult.Pass("bad input", $"Malformed JSON to {target.Path} gets {status} with a documented error body.")
             : CheckResult.Fail("bad input", $"Malformed JSON to {target.Path} got {status} {(documented ? string.Empty : "without problem details or OpenAI's envelope")}; it must be a 4xx that says why."));
     }
+
+    /// <summary>
+    /// <c>/mcp</c> (MAY): when served, its <c>tools/list</c> must be the descriptor's functions as the contract maps
+    /// them (name, title, description, schemas, annotations), form-only functions left out.
+    /// </summary>
+    private async Task CheckMcpAsync(Uri service, NexusServiceDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        const string name = "mcp";
+        McpToolSet listed;
+        try
+        {
+            listed = await McpToolSet.ConnectAsync(new McpServerConnection { Name = descriptor.Name, Url = new Uri(service, "mcp") }, http, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or McpException or TimeoutException or IOException or JsonException or InvalidOperationException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Add(CheckResult.Warn(name, $"/mcp is not served ({Truncate(ex.Message)}); MCP clients still reach the functions through the gateway's /mcp."));
+            return;
+        }
+
+        await using var _ = listed;
+        var expected = descriptor.Functions.Select(f => FunctionTool.For(f)).OfType<FunctionTool>().ToDictionary(t => t.Tool.Name, t => t.Tool, StringComparer.Ordinal);
+        var tools = listed.Tools.ToDictionary(t => t.Name, t => t.ProtocolTool, StringComparer.Ordinal);
+        var problems = new List<string>();
+        problems.AddRange(expected.Keys.Where(k => !tools.ContainsKey(k)).Select(k => $"function '{k}' is not a tool"));
+        problems.AddRange(tools.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"tool '{k}' is no function of the descriptor"));
+        foreach (var (tool, want) in expected)
+        {
+            if (!tools.TryGetValue(tool, out var got)) continue;
+            if (got.Title != want.Title) problems.Add($"tool '{tool}': title '{got.Title}', the descriptor's summary is '{want.Title}'");
+            if (got.Description != want.Description) problems.Add($"tool '{tool}': its description is not the descriptor's");
+            if (!SameJson(got.InputSchema, want.InputSchema)) problems.Add($"tool '{tool}': its inputSchema is not the descriptor's");
+            if (!SameJson(got.OutputSchema, want.OutputSchema)) problems.Add($"tool '{tool}': its outputSchema is not the descriptor's");
+            if (got.Annotations?.ReadOnlyHint != want.Annotations?.ReadOnlyHint || got.Annotations?.DestructiveHint != want.Annotations?.DestructiveHint
+                || got.Annotations?.IdempotentHint != want.Annotations?.IdempotentHint)
+            {
+                problems.Add($"tool '{tool}': its annotations are not the descriptor's");
+            }
+        }
+
+        var leftOut = descriptor.Functions.Count - expected.Count;
+        Add(problems.Count == 0
+            ? CheckResult.Pass(name, $"/mcp lists {tools.Count} tool(s), one per function{(leftOut > 0 ? $" ({leftOut} form-only function(s) left out, as the contract says)" : "")}.")
+            : CheckResult.Fail(name, "/mcp does not list the descriptor's functions as the contract maps them: " + string.Join("; ", problems)));
+    }
+
+    private static bool SameJson(JsonElement? a, JsonElement? b) =>
+        a is null || b is null ? a is null && b is null : JsonNode.DeepEquals(JsonNode.Parse(a.Value.GetRawText()), JsonNode.Parse(b.Value.GetRawText()));
 
     private async Task CheckRegistrationAsync(RegistryTarget registry, NexusServiceDescriptor descriptor, CancellationToken cancellationToken)
     {

@@ -114,6 +114,30 @@ public sealed class McpEndpointTests
     }
 
     [Fact]
+    public async Task CallTool_StreamedFunctionWithAProgressToken_ReportsProgressWhileItStreamsAndReturnsTheWholeBody()
+    {
+        var progress = new CollectedProgress();
+        // The function holds the rest of its stream until the client has heard of the first piece.
+        await using var service = await EchoService.StartAsync(map: app => app.MapPost("/v1/ticks", async (EchoRequest request, HttpContext http) =>
+            {
+                http.Response.ContentType = "text/event-stream";
+                await http.Response.WriteAsync($"data: {request.Text} 1\n\n");
+                await http.Response.Body.FlushAsync();
+                await progress.First.WaitAsync(TimeSpan.FromSeconds(20));
+                await http.Response.WriteAsync($"data: {request.Text} 2\n\n");
+            })
+            .AsNexusFunction("ticks", f => f.Input<EchoRequest>().Produces("text/event-stream").Streaming(StreamingModes.Sse)));
+        await using var client = await ConnectAsync(service);
+
+        var result = await client.CallToolAsync("ticks", new Dictionary<string, object?> { ["text"] = "tick" }, progress);
+
+        result.Content.OfType<TextContentBlock>().Single().Text.ShouldBe("data: tick 1\n\ndata: tick 2\n\n");
+        var first = await progress.First;
+        first.Message.ShouldBe("data: tick 1");
+        first.Progress.ShouldBe(14);
+    }
+
+    [Fact]
     public async Task CallTool_ImageFunction_ReturnsImageContentWithItsMimeType()
     {
         await using var service = await StartAsync();
@@ -161,6 +185,15 @@ public sealed class McpEndpointTests
         var response = await service.Client.PostAsync("mcp", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+    }
+
+    private sealed class CollectedProgress : IProgress<ModelContextProtocol.ProgressNotificationValue>
+    {
+        private readonly TaskCompletionSource<ModelContextProtocol.ProgressNotificationValue> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ModelContextProtocol.ProgressNotificationValue> First => _first.Task;
+
+        public void Report(ModelContextProtocol.ProgressNotificationValue value) => _first.TrySetResult(value);
     }
 
     private static Task<EchoService> StartAsync() => EchoService.StartAsync(map: app =>

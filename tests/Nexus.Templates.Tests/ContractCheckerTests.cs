@@ -18,7 +18,42 @@ public sealed class ContractCheckerTests
         output.ToString().ShouldContain("PASS  descriptor");
         output.ToString().ShouldContain("PASS  function shout");
         output.ToString().ShouldContain("PASS  bad input");
+        output.ToString().ShouldContain("PASS  mcp: /mcp lists 1 tool(s)");
         output.ToString().ShouldNotContain("FAIL");
+    }
+
+    [Fact]
+    public async Task Checker_ServiceWithoutMcp_WarnsOnly()
+    {
+        await using var service = await StartAsync(conforming: true, settings: new() { ["Nexus:Mcp:Enabled"] = "false" });
+        var output = new StringWriter();
+
+        var exitCode = await CheckerCommand.RunAsync([service.Url], output, CancellationToken.None);
+
+        exitCode.ShouldBe(0, output.ToString());
+        output.ToString().ShouldContain("WARN  mcp: /mcp is not served");
+    }
+
+    [Fact]
+    public async Task Checker_McpToolsThatAreNotTheDescriptorsFunctions_FailsNamingThem()
+    {
+        // MCP served by hand, listing a tool the descriptor does not have and not its one function.
+        await using var service = await StartAsync(conforming: true, settings: new() { ["Nexus:Mcp:Enabled"] = "false" },
+            configure: builder => builder.Services.AddMcpServer()
+                .WithHttpTransport(t => t.Stateless = true)
+                .WithListToolsHandler((_, _) => ValueTask.FromResult(new ModelContextProtocol.Protocol.ListToolsResult
+                {
+                    Tools = [new ModelContextProtocol.Protocol.Tool { Name = "whisper", InputSchema = System.Text.Json.JsonDocument.Parse("""{"type":"object"}""").RootElement }],
+                })),
+            map: app => app.MapMcp("/mcp"));
+        var output = new StringWriter();
+
+        var exitCode = await CheckerCommand.RunAsync([service.Url], output, CancellationToken.None);
+
+        exitCode.ShouldBe(1);
+        output.ToString().ShouldContain("FAIL  mcp");
+        output.ToString().ShouldContain("function 'shout' is not a tool");
+        output.ToString().ShouldContain("tool 'whisper' is no function of the descriptor");
     }
 
     [Fact]
@@ -64,14 +99,17 @@ public sealed class ContractCheckerTests
         output.ToString().ShouldContain(message);
     }
 
-    private static async Task<RunningApp> StartAsync(bool conforming)
+    private static async Task<RunningApp> StartAsync(bool conforming, Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(ContractCheckerTests).Assembly.GetName().Name, EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         if (conforming) builder.AddServiceDefaults();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
+        map?.Invoke(app);
         if (conforming)
         {
             app.MapDefaultEndpoints();
