@@ -103,12 +103,15 @@ public sealed class AnswerTests(EmbeddingModel model)
 
     internal static List<(string Event, JsonNode Data)> Parse(string stream)
     {
+        // Every answer ends as OpenAI's streams do, which the gateway relies on.
+        stream.ShouldEndWith("data: [DONE]\n\n");
         var events = new List<(string, JsonNode)>();
         foreach (var block in stream.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
         {
             var lines = block.Split('\n');
             var name = lines.FirstOrDefault(l => l.StartsWith("event:", StringComparison.Ordinal))?["event:".Length..].Trim() ?? "message";
             var data = string.Join('\n', lines.Where(l => l.StartsWith("data:", StringComparison.Ordinal)).Select(l => l["data:".Length..].TrimStart()));
+            if (data == "[DONE]") continue;
             events.Add((name, JsonNode.Parse(data)!));
         }
 

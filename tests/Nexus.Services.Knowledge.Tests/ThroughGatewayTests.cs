@@ -36,8 +36,14 @@ public sealed class ThroughGatewayTests
 
             await using var inference = await EmbeddingModel.StartAsync(registration);
             await WaitUntilReadyAsync(admin, "inference");
+            await using var chat = await FakeChat.StartAsync();
             // No embeddings URL of its own: the registry's, the gateway's, with the service's own tenant key.
-            await using var knowledge = await KnowledgeHost.StartAsync(null, new Dictionary<string, string?>(registration) { ["Knowledge:Gateway:ApiKey"] = serviceKey });
+            await using var knowledge = await KnowledgeHost.StartAsync(null, new Dictionary<string, string?>(registration)
+            {
+                ["Knowledge:Gateway:ApiKey"] = serviceKey,
+                ["Knowledge:Chat:Url"] = chat.BaseAddress.ToString(),
+                ["Knowledge:Chat:Model"] = FakeChat.Model,
+            });
             await WaitUntilReadyAsync(admin, "knowledge");
 
             using var alpha = Client(gatewayUrl, alphaKey);
@@ -53,6 +59,16 @@ public sealed class ThroughGatewayTests
             var results = (await found.Content.ReadFromJsonAsync<JsonObject>())!["results"]!.AsArray();
             results.Single()!["citation"]!["documentId"]!.GetValue<string>().ShouldBe("coffee");
             results.Single()!["similarity"]!.GetValue<double>().ShouldBeGreaterThan(0.5);
+
+            // The answer's events stream through the gateway unchanged.
+            using (var answer = await alpha.PostAsJsonAsync("v1/services/knowledge/v1/knowledge/answer", new { collection = "handbook", question = "When is the coffee machine cleaned?" }))
+            {
+                answer.StatusCode.ShouldBe(HttpStatusCode.OK);
+                answer.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+                var events = AnswerTests.Parse(await answer.Content.ReadAsStringAsync());
+                events.Select(e => e.Event).ShouldBe(["sources", "delta", "delta", "delta", "done"]);
+                events[0].Data["sources"]!.AsArray().Single()!["citation"]!["documentId"]!.GetValue<string>().ShouldBe("coffee");
+            }
 
             // Beta does not see alpha's collection, even claiming alpha's tenant in the header the gateway sets.
             using (var hidden = await beta.PostAsJsonAsync("v1/services/knowledge/v1/knowledge/query", new { collection = "handbook", query = "coffee" }))
