@@ -8,7 +8,7 @@ public sealed class KnowledgeOptions
     public const string SectionName = "Knowledge";
 
     /// <summary>The OpenAI-compatible API that embeddings and answers go through, normally the Nexus gateway.</summary>
-    public UpstreamOptions Gateway { get; set; } = new();
+    public EndpointOptions Gateway { get; set; } = new();
 
     /// <summary>Embeddings: <c>/v1/embeddings</c> of <see cref="Gateway"/> unless a URL of their own is set.</summary>
     public EmbeddingOptions Embeddings { get; set; } = new();
@@ -42,14 +42,18 @@ public sealed class KnowledgeOptions
 }
 
 /// <summary>An OpenAI-compatible base URL (without <c>/v1</c>) and its API key.</summary>
-public class UpstreamOptions
+public class EndpointOptions
 {
     /// <summary>Base URL; for <see cref="KnowledgeOptions.Gateway"/>, defaults to the registry's (the gateway) when unset.</summary>
     public string? Url { get; set; }
 
     /// <summary>Bearer key: for the gateway, a tenant key whose tenant is billed for the embeddings and answers.</summary>
     public string? ApiKey { get; set; }
+}
 
+/// <summary>The endpoint of one kind of call (embeddings, chat), each with its own timeout.</summary>
+public class UpstreamOptions : EndpointOptions
+{
     /// <summary>How long one call may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
 }
@@ -89,14 +93,14 @@ internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOpti
         if (string.IsNullOrWhiteSpace(options.Embeddings.Model)) errors.Add("Knowledge:Embeddings:Model must not be empty.");
         if (options.Embeddings.BatchSize is < 1 or > 2048) errors.Add("Knowledge:Embeddings:BatchSize must be between 1 and 2048.");
         if (options.Chat.MinScore is < -1 or > 1) errors.Add("Knowledge:Chat:MinScore must be between -1 and 1.");
-        foreach (var (key, upstream) in new (string, UpstreamOptions)[] { ("Gateway", options.Gateway), ("Embeddings", options.Embeddings), ("Chat", options.Chat) })
+        foreach (var (key, endpoint) in new (string, EndpointOptions)[] { ("Gateway", options.Gateway), ("Embeddings", options.Embeddings), ("Chat", options.Chat) })
         {
-            if (upstream.Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "https+http" or "http+https"))
+            if (endpoint.Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "https+http" or "http+https"))
             {
                 errors.Add($"Knowledge:{key}:Url '{url}' must be an absolute http or https URL.");
             }
 
-            if (upstream.Timeout <= TimeSpan.Zero) errors.Add($"Knowledge:{key}:Timeout must be positive.");
+            if (endpoint is UpstreamOptions { Timeout: var timeout } && timeout <= TimeSpan.Zero) errors.Add($"Knowledge:{key}:Timeout must be positive.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

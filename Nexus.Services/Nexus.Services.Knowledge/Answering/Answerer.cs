@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Nexus.Services.Knowledge.Embeddings;
@@ -11,9 +12,9 @@ namespace Nexus.Services.Knowledge.Answering;
 
 /// <summary>
 /// An answer written by a chat model from retrieved chunks, cited by number, as server-sent events: <c>sources</c>,
-/// then <c>delta</c>s, then <c>done</c> (or <c>error</c> if the model fails midway). With no chunk above the threshold the
-/// model is not asked at all: the answer says that the collection holds nothing relevant, and <c>done</c> says it is
-/// not grounded.
+/// then <c>delta</c>s, then <c>done</c> (or <c>error</c> if the model fails midway), then <c>data: [DONE]</c>. With no
+/// chunk above the threshold the model is not asked at all: the answer says that the collection holds nothing
+/// relevant, and <c>done</c> says it is not grounded.
 /// </summary>
 internal sealed class Answerer(Upstreams upstreams, IHttpClientFactory httpClients, IOptions<KnowledgeOptions> options, ILogger<Answerer> logger)
 {
@@ -33,7 +34,7 @@ internal sealed class Answerer(Upstreams upstreams, IHttpClientFactory httpClien
     /// Starts the answer: the chat call is made and its first update awaited here, so a model that is missing or
     /// unreachable is a 503 before any event is sent. Throws <see cref="UpstreamUnavailableException"/>.
     /// </summary>
-    public async Task<IAsyncEnumerable<SseItem<object>>> StartAsync(string collection, string question, Retrieved retrieval, double minScore, CancellationToken cancellationToken)
+    public async Task<IAsyncEnumerable<SseItem<string>>> StartAsync(string collection, string question, Retrieved retrieval, double minScore, CancellationToken cancellationToken)
     {
         var sources = retrieval.Results.Select((r, i) => new AnswerSource(i + 1, r.Score, r.Text, r.Citation)).ToList();
         if (sources.Count == 0) return Refusal(collection, retrieval.BestScore, minScore);
@@ -45,7 +46,7 @@ internal sealed class Answerer(Upstreams upstreams, IHttpClientFactory httpClien
         try
         {
             var first = await updates.MoveNextAsync();
-            return Stream(sources, updates, first, model, cancellationToken);
+            return Stream(sources, updates, first, model, cancellationToken).Append(EndOfStream);
         }
         catch (Exception ex) when (UpstreamUnavailableException.IsUpstreamFailure(ex, cancellationToken))
         {
@@ -53,6 +54,15 @@ internal sealed class Answerer(Upstreams upstreams, IHttpClientFactory httpClien
             throw UpstreamUnavailableException.From(upstreams.Chat, model, ex);
         }
     }
+
+    /// <summary>
+    /// OpenAI's end of a stream, <c>data: [DONE]</c>, after the last event: the gateway reads every event stream as
+    /// OpenAI's and reports one that ends without it as cut off.
+    /// </summary>
+    private static readonly SseItem<string> EndOfStream = new("[DONE]");
+
+    /// <summary>An event with its data as JSON (camelCase, as the rest of the API).</summary>
+    private static SseItem<string> Event<T>(T data, string name) => new(JsonSerializer.Serialize(data, JsonSerializerOptions.Web), name);
 
     internal static string Prompt(string question, IReadOnlyList<AnswerSource> sources)
     {
@@ -67,31 +77,32 @@ internal sealed class Answerer(Upstreams upstreams, IHttpClientFactory httpClien
         return prompt.Append("Question: ").Append(question).ToString();
     }
 
-    private static IAsyncEnumerable<SseItem<object>> Refusal(string collection, double? bestScore, double minScore)
+    private static IAsyncEnumerable<SseItem<string>> Refusal(string collection, double? bestScore, double minScore)
     {
         var best = bestScore is { } b ? string.Create(CultureInfo.InvariantCulture, $"the best match scored {b:0.00}") : "it holds no documents";
         var text = string.Create(CultureInfo.InvariantCulture,
             $"I cannot answer this from the collection '{collection}': no passage in it is relevant enough (a score of at least {minScore:0.00} is needed; {best}).");
-        SseItem<object>[] events =
+        SseItem<string>[] events =
         [
-            new(new AnswerSources([]), "sources"),
-            new(new AnswerDelta(text), "delta"),
-            new(new AnswerDone(false, "no_relevant_sources"), "done"),
+            Event(new AnswerSources([]), "sources"),
+            Event(new AnswerDelta(text), "delta"),
+            Event(new AnswerDone(false, "no_relevant_sources"), "done"),
+            EndOfStream,
         ];
         return events.ToAsyncEnumerable();
     }
 
-    private async IAsyncEnumerable<SseItem<object>> Stream(List<AnswerSource> sources, IAsyncEnumerator<ChatResponseUpdate> updates, bool hasCurrent, string model,
+    private async IAsyncEnumerable<SseItem<string>> Stream(List<AnswerSource> sources, IAsyncEnumerator<ChatResponseUpdate> updates, bool hasCurrent, string model,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var _ = updates;
-        yield return new SseItem<object>(new AnswerSources(sources), "sources");
+        yield return Event(new AnswerSources(sources), "sources");
         string? finish = null;
         while (hasCurrent)
         {
             var update = updates.Current;
             if (update.FinishReason is { } reason) finish = reason.Value;
-            if (update.Text is { Length: > 0 } text) yield return new SseItem<object>(new AnswerDelta(text), "delta");
+            if (update.Text is { Length: > 0 } text) yield return Event(new AnswerDelta(text), "delta");
 
             string? failure = null;
             try
@@ -106,11 +117,11 @@ internal sealed class Answerer(Upstreams upstreams, IHttpClientFactory httpClien
 
             if (failure is not null)
             {
-                yield return new SseItem<object>(new AnswerError(failure), "error");
-                yield break;
+                yield return Event(new AnswerError(failure), "error");
+                yield break; // the caller's EndOfStream follows
             }
         }
 
-        yield return new SseItem<object>(new AnswerDone(true, finish), "done");
+        yield return Event(new AnswerDone(true, finish), "done");
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 
 namespace Nexus.Services.Knowledge.Apis;
 
@@ -112,7 +113,12 @@ public sealed record QueryResponse(string Collection, string Model, IReadOnlyLis
 /// <param name="KeywordScore">With hybrid scoring, the share of the query's words found in the chunk, 0-1.</param>
 /// <param name="Text">The chunk's text.</param>
 /// <param name="Citation">Which document and where in it.</param>
-public sealed record QueryResult(double Score, double Similarity, double? KeywordScore, string Text, Citation Citation);
+public sealed record QueryResult(
+    double Score,
+    double Similarity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? KeywordScore,
+    string Text,
+    Citation Citation);
 
 /// <summary>Where a chunk comes from.</summary>
 /// <param name="DocumentId">The document's id.</param>

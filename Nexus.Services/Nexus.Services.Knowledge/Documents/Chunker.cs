@@ -2,7 +2,7 @@ namespace Nexus.Services.Knowledge.Documents;
 
 /// <summary>One piece of a document: its text, where it starts in the document's text, and its page for paged formats.</summary>
 /// <param name="Position">The chunk's index in its document, from 0: the citation's position.</param>
-/// <param name="Text">Its text; a PDF's page breaks are line breaks.</param>
+/// <param name="Text">Its text.</param>
 /// <param name="Start">Offset of its first character in the document's text.</param>
 /// <param name="Length">Its length in the document's text.</param>
 /// <param name="Page">The 1-based page it starts on (PDF), else <c>null</c>.</param>
@@ -10,41 +10,53 @@ internal sealed record Chunk(int Position, string Text, int Start, int Length, i
 
 /// <summary>
 /// Splits text into chunks of at most <c>size</c> characters that overlap by about <c>overlap</c>, cutting where a
-/// reader would: at a paragraph break if one falls in the second half of the window, else at a sentence end, else
-/// between words, and only mid-word in a word longer than half a chunk.
+/// reader would: at a page break always, at a paragraph break if one falls in the second half of the window, else at
+/// a sentence end, else between words, and only mid-word in a word longer than half a chunk.
 /// </summary>
 internal static class Chunker
 {
+    /// <summary>
+    /// The chunks of <paramref name="text"/>, at most <paramref name="size"/> characters, each repeating about
+    /// <paramref name="overlap"/> of the one before. With <paramref name="paged"/> (a PDF's text, pages separated by form
+    /// feeds) no chunk spans two pages, so a citation names one.
+    /// </summary>
     public static List<Chunk> Split(string text, int size, int overlap, bool paged)
     {
         var chunks = new List<Chunk>();
-        var page = 1;
-        var pageCountedTo = 0;
-        var start = SkipSpace(text, 0, text.Length);
-        while (start < text.Length)
+        if (!paged)
         {
-            var end = Math.Min(start + size, text.Length);
-            if (end < text.Length) end = Break(text, start + (size / 2), end);
+            SplitRange(text, 0, text.Length, size, overlap, null, chunks);
+            return chunks;
+        }
 
-            var first = SkipSpace(text, start, end);
-            var last = end;
-            while (last > first && char.IsWhiteSpace(text[last - 1])) last--;
-            if (last > first)
-            {
-                while (paged && pageCountedTo < first)
-                {
-                    if (text[pageCountedTo++] == '\f') page++;
-                }
-
-                chunks.Add(new Chunk(chunks.Count, text[first..last].Replace('\f', '\n'), first, last - first, paged ? page : null));
-            }
-
-            if (end >= text.Length) break;
-            var next = WordStart(text, Math.Max(start + 1, end - overlap), end);
-            start = SkipSpace(text, next, text.Length);
+        var (start, page) = (0, 1);
+        while (start <= text.Length)
+        {
+            var end = text.IndexOf('\f', start);
+            if (end < 0) end = text.Length;
+            SplitRange(text, start, end, size, overlap, page, chunks);
+            (start, page) = (end + 1, page + 1);
         }
 
         return chunks;
+    }
+
+    private static void SplitRange(string text, int from, int to, int size, int overlap, int? page, List<Chunk> chunks)
+    {
+        var start = SkipSpace(text, from, to);
+        while (start < to)
+        {
+            var end = Math.Min(start + size, to);
+            if (end < to) end = Break(text, start + (size / 2), end);
+
+            var last = end;
+            while (last > start && char.IsWhiteSpace(text[last - 1])) last--;
+            if (last > start) chunks.Add(new Chunk(chunks.Count, text[start..last], start, last - start, page));
+
+            if (end >= to) break;
+            var next = WordStart(text, Math.Max(start + 1, end - overlap), end);
+            start = SkipSpace(text, next, to);
+        }
     }
 
     /// <summary>Where to end a chunk in <c>[low, high]</c>: just after the best boundary, or <paramref name="high"/> if none.</summary>
@@ -55,7 +67,7 @@ internal static class Chunker
         {
             var c = text[i - 1];
             var next = i < text.Length ? text[i] : ' ';
-            if (c == '\f' || (c == '\n' && i >= 2 && text[i - 2] == '\n')) return i;
+            if (c == '\n' && i >= 2 && text[i - 2] == '\n') return i;
             if (sentence is null && (c == '\n' || ((c is '.' or '?' or '!') && char.IsWhiteSpace(next)))) sentence = i;
             if (word is null && char.IsWhiteSpace(c)) word = i;
         }

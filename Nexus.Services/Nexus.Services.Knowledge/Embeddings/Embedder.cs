@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Nexus.Services.Knowledge.Embeddings;
 
 /// <summary>Texts to vectors through an OpenAI-compatible <c>/v1/embeddings</c> (the gateway's, by default), in batches.</summary>
-internal sealed class Embedder(Upstreams upstreams, IHttpClientFactory httpClients, IOptions<KnowledgeOptions> options)
+internal sealed class Embedder(Upstreams upstreams, IHttpClientFactory httpClients, IOptions<KnowledgeOptions> options, ILogger<Embedder> logger)
 {
     private readonly ConcurrentDictionary<string, IEmbeddingGenerator<string, Embedding<float>>> _generators = new(StringComparer.Ordinal);
 
@@ -26,7 +26,9 @@ internal sealed class Embedder(Upstreams upstreams, IHttpClientFactory httpClien
             }
             catch (Exception ex) when (UpstreamUnavailableException.IsUpstreamFailure(ex, cancellationToken))
             {
-                throw UpstreamUnavailableException.From(upstream, model, ex);
+                var unavailable = UpstreamUnavailableException.From(upstream, model, ex);
+                KnowledgeLog.UpstreamUnavailable(logger, unavailable.Message);
+                throw unavailable;
             }
 
             if (embeddings.Count != batch.Length || embeddings.Any(e => e.Vector.Length == 0))

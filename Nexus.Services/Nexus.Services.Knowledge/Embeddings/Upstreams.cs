@@ -41,7 +41,7 @@ internal sealed class Upstreams(IOptions<KnowledgeOptions> options, IConfigurati
 
     public Upstream Chat { get; } = Resolve("chat", options.Value.Chat, options.Value.Gateway, configuration, "Knowledge:Chat");
 
-    private static Upstream Resolve(string what, UpstreamOptions own, UpstreamOptions gateway, IConfiguration configuration, string setting)
+    private static Upstream Resolve(string what, UpstreamOptions own, EndpointOptions gateway, IConfiguration configuration, string setting)
     {
         var url = own.Url ?? gateway.Url ?? configuration["Nexus:Registry:Url"];
         return new Upstream(what, url is null ? null : new Uri(url.TrimEnd('/') + "/"), own.ApiKey ?? gateway.ApiKey, own.Timeout, setting);
