@@ -43,13 +43,19 @@ internal sealed partial class AgentAssembly(
         var tools = new Dictionary<string, BusTool>(StringComparer.Ordinal);
         var subAgents = new Dictionary<string, (AgentSpec Spec, BudgetSlot Slot)>(StringComparer.Ordinal);
         var offered = new List<AITool>();
+        var refused = new List<AITool>();
 
         // The Supplicant is given no tools at all; the middleware below refuses any that reach it anyway.
         if (role != AgentRole.Supplicant)
         {
             foreach (var tool in bus.Tools(call).Concat(MemoryTools(spec, run, key)))
             {
-                if (!PolicyEngine.IsOffered(rules, tool.Name)) continue;
+                if (!PolicyEngine.IsOffered(rules, tool.Name))
+                {
+                    refused.Add(new RefusedFunction(tool, PolicyEngine.Decide(rules, tool, null).Reason, reason => Refuse(run, spec, tool.Name, new { }, reason)));
+                    continue;
+                }
+
                 tools[tool.Name] = tool;
                 // Only the primary can wait for a human; for the others such a call is refused by the middleware.
                 offered.Add(role == AgentRole.Primary && PolicyEngine.MayNeedApproval(rules, tool) ? new ApprovalRequiredAIFunction(tool.Function) : tool.Function);
@@ -72,7 +78,12 @@ internal sealed partial class AgentAssembly(
             }
         }
 
-        IChatClient chat = new BudgetedChatClient(clients.CreateChatClient(model ?? spec.Model, key), slot, run, spec.Name);
+        // The function invocation is ours so that a call of a tool the agent was not given reaches a refusal that says why
+        // (and is audited) instead of "function not found"; the refused tools are invocable, never advertised.
+        var chat = new BudgetedChatClient(clients.CreateChatClient(model ?? spec.Model, key), slot, run, spec.Name)
+            .AsBuilder()
+            .UseFunctionInvocation(loggers, f => f.AdditionalTools = refused)
+            .Build();
         var contextProviders = new List<AIContextProvider>();
         if (spec.Memory.LongTerm && role == AgentRole.Primary)
         {
