@@ -34,8 +34,9 @@ internal sealed partial class AgentAssembly(
 {
     public const string AgentToolPrefix = "agent.";
     public const string GatewayClientName = "gateway";
+    public const string SupplicantRefusal = "The Supplicant may only request, inform and question: it cannot call tools.";
 
-    public AgentBinding Build(AgentSpec spec, AgentRole role, AgentRun run, BudgetSlot slot, int maxDepth, ToolRules? rules = null, string? model = null, string? instructions = null)
+    public AgentBinding Build(AgentSpec spec, AgentRole role, AgentRun run, BudgetSlot slot, int maxDepth, ToolRules? rules = null, string? model = null, string? instructions = null, int depth = 0)
     {
         rules ??= spec.Tools;
         var key = options.Value.KeyFor(spec.Name);
@@ -45,8 +46,16 @@ internal sealed partial class AgentAssembly(
         var offered = new List<AITool>();
         var refused = new List<AITool>();
 
-        // The Supplicant is given no tools at all; the middleware below refuses any that reach it anyway.
-        if (role != AgentRole.Supplicant)
+        // The Supplicant is given no tools at all. A call it makes anyway meets the role check: every bus tool stands in as
+        // a refusal, and the middleware below refuses any other invocation.
+        if (role == AgentRole.Supplicant)
+        {
+            foreach (var tool in bus.Tools(call))
+            {
+                refused.Add(new RefusedFunction(tool, SupplicantRefusal, reason => Refuse(run, spec, tool.Name, new { role = "supplicant" }, reason)));
+            }
+        }
+        else
         {
             foreach (var tool in bus.Tools(call).Concat(MemoryTools(spec, run, key)))
             {
@@ -61,13 +70,13 @@ internal sealed partial class AgentAssembly(
                 offered.Add(role == AgentRole.Primary && PolicyEngine.MayNeedApproval(rules, tool) ? new ApprovalRequiredAIFunction(tool.Function) : tool.Function);
             }
 
-            if (role is AgentRole.Primary or AgentRole.SubAgent && slot.Current.Depth < maxDepth)
+            if (role is AgentRole.Primary or AgentRole.SubAgent && depth < maxDepth)
             {
                 foreach (var name in spec.Agents)
                 {
                     if (catalog.Find(name) is not { } childSpec) continue;
                     var childSlot = new BudgetSlot(slot.Current);
-                    var child = Build(childSpec, AgentRole.SubAgent, run, childSlot, maxDepth);
+                    var child = Build(childSpec, AgentRole.SubAgent, run, childSlot, maxDepth, depth: depth + 1);
                     subAgents[AgentToolPrefix + name] = (childSpec, childSlot);
                     offered.Add(child.Agent.AsAIFunction(new AIFunctionFactoryOptions
                     {
@@ -99,9 +108,10 @@ internal sealed partial class AgentAssembly(
             AIContextProviders = contextProviders,
         }, loggers);
 
-        var guarded = agent.AsBuilder()
-            .Use((inner, context, next, cancellationToken) => InvokeAsync(spec, role, rules, run, slot, tools, subAgents, context, next, cancellationToken))
-            .Build();
+        var builder = agent.AsBuilder()
+            .Use((inner, context, next, cancellationToken) => InvokeAsync(spec, role, rules, run, slot, tools, subAgents, context, next, cancellationToken));
+        if (role == AgentRole.Supplicant) builder = builder.Use(StripSupplicantAsync, null);
+        var guarded = builder.Build();
         return new AgentBinding(guarded, spec, role, slot, tools);
     }
 
@@ -114,7 +124,7 @@ internal sealed partial class AgentAssembly(
         var arguments = ToolArguments.ToJson(context.Arguments);
         if (role == AgentRole.Supplicant)
         {
-            return Refuse(run, spec, name, arguments, "The Supplicant may only request, inform and question: it cannot call tools.");
+            return Refuse(run, spec, name, arguments, SupplicantRefusal);
         }
 
         if (run.StopRequested is not null)
@@ -165,6 +175,18 @@ internal sealed partial class AgentAssembly(
         var result = await next(context, cancellationToken);
         run.Emit("tool_result", spec.Name, new { tool = name, result = Preview(result) });
         return result;
+    }
+
+    // What the Supplicant produces keeps its words only: no tool call, no approval request or response survives it.
+    private static async Task<AgentResponse> StripSupplicantAsync(IEnumerable<ChatMessage> messages, AgentSession? session, AgentRunOptions? options, AIAgent inner, CancellationToken cancellationToken)
+    {
+        var response = await inner.RunAsync(messages, session, options, cancellationToken);
+        foreach (var message in response.Messages)
+        {
+            message.Contents = [.. message.Contents.Where(c => c is not (ToolApprovalRequestContent or ToolApprovalResponseContent or FunctionCallContent or FunctionResultContent))];
+        }
+
+        return response;
     }
 
     private string Refuse(AgentRun run, AgentSpec spec, string tool, object arguments, string reason)
