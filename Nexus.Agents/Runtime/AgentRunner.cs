@@ -63,6 +63,7 @@ internal sealed partial class AgentRunner(
         run?.Emit("approval_given", record.Agent, new { approval = approvalId, tool = record.Tool, approved, by = decidedBy, reason });
         var decided = await store.TakeDecidedAsync(record.RunId, cancellationToken);
         if (decided is null) return (true, null);
+        if (run?.State == RunStates.Cancelled) return (true, null); // cancelled while it waited: the decision is recorded, nothing resumes
 
         var spec = catalog.Find(record.Agent);
         var stored = await store.LoadSessionAsync(record.Scope, record.ConversationId, cancellationToken);
@@ -106,7 +107,7 @@ internal sealed partial class AgentRunner(
                 ? await primary.Agent.CreateSessionAsync(cancellationToken)
                 : await primary.Agent.DeserializeSessionAsync(JsonDocument.Parse(stored.SessionJson).RootElement, AIJsonUtilities.DefaultOptions, cancellationToken);
             var turn = resume is null ? input : [new ChatMessage(ChatRole.User, [.. resume])];
-            var response = await primary.Agent.RunAsync(turn, session, null, cancellationToken);
+            var response = await TurnAsync(primary, session, turn, cancellationToken);
             while (true)
             {
                 EmitText(run, spec.Name, response);
@@ -115,7 +116,7 @@ internal sealed partial class AgentRunner(
                 if (requests.Count == 0) break;
                 var decided = await SettleAsync(run, spec, primary, requests, cancellationToken);
                 if (decided is null) return; // paused for a human; the finally saves the session
-                response = await primary.Agent.RunAsync([new ChatMessage(ChatRole.User, [.. decided])], session, null, cancellationToken);
+                response = await TurnAsync(primary, session, [new ChatMessage(ChatRole.User, [.. decided])], cancellationToken);
             }
 
             var task = string.Join("\n", input.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
@@ -143,6 +144,27 @@ internal sealed partial class AgentRunner(
         finally
         {
             if (session is not null) await SaveAsync(run, primary, session);
+        }
+    }
+
+    /// <summary>
+    /// One turn of the primary. The framework's history keeps a turn only when it succeeds; when it throws (cancel, a spent
+    /// budget, an error) the turn's messages and the reason are written into the session's history here, so the saved
+    /// session still shows what was asked and why it ended.
+    /// </summary>
+    private static async Task<AgentResponse> TurnAsync(AgentBinding primary, AgentSession session, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await primary.Agent.RunAsync(messages, session, null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && primary.Agent.GetService<ChatClientAgent>()?.ChatHistoryProvider is InMemoryChatHistoryProvider history)
+        {
+            var kept = history.GetMessages(session);
+            kept.AddRange(messages.Where(m => m.Contents.All(c => c is TextContent)));
+            kept.Add(new ChatMessage(ChatRole.Assistant, $"[This turn ended without an answer: {(ex is OperationCanceledException ? "cancelled" : ex.Message)}]"));
+            history.SetMessages(session, kept);
+            throw;
         }
     }
 

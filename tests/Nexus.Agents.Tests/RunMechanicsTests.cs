@@ -163,6 +163,22 @@ public sealed class RunMechanicsTests
         events.ShouldContain("event: state");
     }
 
+    [Fact]
+    public async Task Cancel_DuringAModelCall_EndsTheRunAndKeepsTheSession()
+    {
+        var model = new ScriptedChatClient().ThenCall("platform__list_services").ThenHang();
+        await using var host = await AgentsHost.StartAsync(new ScriptedClients(model), new Dictionary<string, string> { ["slow"] = Specs.Agent("slow", "tools:\n  allow: [\"platform.*\"]\n") });
+        var (run, completion) = await host.Get<AgentRunner>().StartAsync(new RunRequest("slow", Scope, [new ChatMessage(ChatRole.User, "Take your time.")], null), CancellationToken.None);
+        await Nexus.Testing.Eventually.TrueAsync(() => model.Calls.Count == 2, "the second model call to start", Timeout);
+
+        (await host.Http.PostAsync($"v1/agents/runs/{run.Id}/cancel", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await completion.WaitAsync(Timeout);
+
+        run.State.ShouldBe(RunStates.Cancelled);
+        var stored = await host.Get<IAgentStore>().LoadSessionAsync(Scope, run.ConversationId, CancellationToken.None);
+        stored!.SessionJson.ShouldContain("Take your time.");
+    }
+
     internal static async Task<AgentRun> RunAsync(AgentsHost host, string agent, string input, MemoryScope? scope = null)
     {
         var (run, completion) = await host.Get<AgentRunner>().StartAsync(new RunRequest(agent, scope ?? Scope, [new ChatMessage(ChatRole.User, input)], null), CancellationToken.None);

@@ -42,7 +42,25 @@ internal sealed class ScriptedChatClient : IChatClient
         get { lock (_gate) return _steps.Count; }
     }
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>A step that never answers: the model call waits until the run is cancelled.</summary>
+    public ScriptedChatClient ThenHang() => Then((_, _) => throw new HangException());
+
+    private sealed class HangException : Exception;
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await AnswerAsync(messages, options);
+        }
+        catch (HangException)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw;
+        }
+    }
+
+    private Task<ChatResponse> AnswerAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         var sent = messages.ToList();
         Func<IReadOnlyList<ChatMessage>, ChatOptions?, ChatResponse> step;
