@@ -22,7 +22,7 @@ internal sealed class AgentsHost : IAsyncDisposable
     public T Get<T>() where T : notnull => Service.App.Services.GetRequiredService<T>();
 
     /// <summary>Starts a host; pass the <paramref name="root"/> of an earlier one to start "the same service" again.</summary>
-    public static async Task<AgentsHost> StartAsync(IAgentChatClients clients, IDictionary<string, string>? specs = null, string? root = null, IDictionary<string, string?>? settings = null)
+    public static async Task<AgentsHost> StartAsync(IAgentChatClients? clients, IDictionary<string, string>? specs = null, string? root = null, IDictionary<string, string?>? settings = null)
     {
         root ??= Directory.CreateTempSubdirectory("nexus-agents-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "specs"));
@@ -42,8 +42,12 @@ internal sealed class AgentsHost : IAsyncDisposable
             {
                 builder.AddServiceDefaults();
                 builder.AddAgentsService();
-                builder.Services.RemoveAll<IAgentChatClients>();
-                builder.Services.AddSingleton(clients);
+                // Without a script, the agents call models through the gateway as in production.
+                if (clients is not null)
+                {
+                    builder.Services.RemoveAll<IAgentChatClients>();
+                    builder.Services.AddSingleton(clients);
+                }
             },
             app =>
             {

@@ -88,7 +88,58 @@ public sealed class ThroughGatewayTests
         }
     }
 
-    private static async Task<WebApplication> StartGatewayAsync()
+    [Fact]
+    public async Task ModelCalls_GoThroughTheGatewayWithTheAgentsKey()
+    {
+        var upstream = await StartOpenAIUpstreamAsync();
+        var gateway = await StartGatewayAsync(new Dictionary<string, string?> { ["Nexus:Gateway:Routes:Models:house-llm:0:Url"] = TestWebHost.BaseAddress(upstream).ToString() });
+        try
+        {
+            var gatewayUrl = TestWebHost.BaseAddress(gateway).ToString().TrimEnd('/');
+            using var admin = new HttpClient { BaseAddress = new Uri(gatewayUrl + "/") };
+            admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+            var key = await CreateTenantKeyAsync(admin);
+            await using var agents = await AgentsHost.StartAsync(null, new Dictionary<string, string>
+            {
+                ["plain"] = "name: plain\ninstructions: Be brief.\nmodel: house-llm\n",
+            }, settings: new Dictionary<string, string?> { ["Agents:GatewayUrl"] = gatewayUrl, ["Agents:ApiKey"] = key });
+
+            var run = await RunMechanicsTests.RunAsync(agents, "plain", "Hello?", new Memory.MemoryScope("default", "ada", "w"));
+
+            run.State.ShouldBe(RunStates.Completed, run.Reason);
+            run.Output.ShouldBe("Hello from the house model.");
+            using var tenant = new HttpClient { BaseAddress = new Uri(gatewayUrl + "/") };
+            tenant.DefaultRequestHeaders.Authorization = new("Bearer", key);
+            var usage = await tenant.GetStringAsync("v1/usage");
+            usage.ShouldContain("house-llm");
+        }
+        finally
+        {
+            await TestWebHost.StopAsync(gateway);
+            await TestWebHost.StopAsync(upstream);
+        }
+    }
+
+    // An OpenAI-compatible upstream: the chat completion protocol with usage, as any OpenAI-compatible server answers.
+    private static async Task<WebApplication> StartOpenAIUpstreamAsync()
+    {
+        var builder = TestWebHost.CreateBuilder(slim: true);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/v1/chat/completions", () => Results.Json(new
+        {
+            id = "chatcmpl-house",
+            @object = "chat.completion",
+            created = 1,
+            model = "house-llm",
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = "Hello from the house model." }, finish_reason = "stop" } },
+            usage = new { prompt_tokens = 12, completion_tokens = 6, total_tokens = 18 },
+        }));
+        await TestWebHost.StartAsync(app);
+        return app;
+    }
+
+    private static async Task<WebApplication> StartGatewayAsync(IDictionary<string, string?>? more = null)
     {
         var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
         builder.Logging.ClearProviders();
@@ -100,6 +151,7 @@ public sealed class ThroughGatewayTests
             ["Nexus:Gateway:BootstrapAdminKey"] = AdminKey,
             ["Nexus:Gateway:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"nexus-agents-e2e-{Guid.NewGuid():N}.db"),
         });
+        if (more is not null) builder.Configuration.AddInMemoryCollection(more);
         builder.AddServiceDefaults();
         builder.AddNexusGateway();
         var app = builder.Build();
