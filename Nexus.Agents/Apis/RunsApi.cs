@@ -13,6 +13,12 @@ namespace Nexus.Agents.Apis;
 /// <summary>Starts a run: the task, and whose memory it runs in (the tenant is the agents' own).</summary>
 public sealed record StartRunRequest
 {
+    /// <summary>The agent to run (on <c>POST /v1/agents/runs</c>; the URL names it on <c>/v1/agents/{name}/runs</c>).</summary>
+    public string? Agent { get; init; }
+
+    /// <summary>Answer when the run has ended or paused (200 with the output), instead of at once (202).</summary>
+    public bool Wait { get; init; }
+
     /// <summary>The task for the agent.</summary>
     public string? Input { get; init; }
 
@@ -49,10 +55,13 @@ internal static class RunsApi
     public static void MapRunsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/agents").WithTags("Runs");
-        group.MapPost("/{name}/runs", StartAsync).WithSummary("Starts a run of an agent; answers at once with the run's id.")
-            .AsNexusFunction("run-agent", f => f.Widget("input", UiWidgets.Textarea, label: "Task").Result(UiWidgets.Json));
-        group.MapGet("/runs/{id}", Get).WithSummary("A run's state, output and transcript.")
-            .AsNexusFunction("get-run", f => f.Annotate(readOnly: true).Result(UiWidgets.Json));
+        // The function (and so the MCP tool) takes everything in its body; path parameters have no place in a tool's schema.
+        group.MapPost("/runs", (StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken) =>
+                StartAsync(request.Agent ?? "", request, runner, options, cancellationToken))
+            .WithSummary("Runs an agent on a task; with 'wait' answers with its output when it ends or pauses, else at once with its id.")
+            .AsNexusFunction("run-agent", f => f.Order("agent", "input", "user", "workspace", "wait", "conversationId").Widget("input", UiWidgets.Textarea, label: "Task").Result(UiWidgets.Json));
+        group.MapPost("/{name}/runs", StartAsync).WithSummary("Starts a run of the named agent.");
+        group.MapGet("/runs/{id}", Get).WithSummary("A run's state, output and transcript.");
         group.MapGet("/runs/{id}/events", Events).WithSummary("Server-sent events of a run: text, tool calls and results, policy decisions, approvals, partners, sub-agents, budget.");
         group.MapPost("/runs/{id}/cancel", Cancel).WithSummary("Cancels a run; its session is kept.");
         group.MapGet("/approvals", ListApprovalsAsync).WithSummary("Calls waiting for a human's approval.")
@@ -63,13 +72,16 @@ internal static class RunsApi
         group.MapDelete("/memory", DeleteMemoryAsync).WithSummary("Deletes the long-term memories of a user's workspace, or one of them (id).");
     }
 
-    private static async Task<Results<Accepted<RunView>, ProblemHttpResult>> StartAsync(string name, StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RunView>, Ok<RunView>, ProblemHttpResult>> StartAsync(string name, StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(name)) return BadRequest("'agent' is required.");
         if (string.IsNullOrWhiteSpace(request.Input)) return BadRequest("'input' is required.");
         try
         {
-            var (run, _) = await runner.StartAsync(new RunRequest(name, new MemoryScope(options.Value.Tenant, request.User, request.Workspace), [new ChatMessage(ChatRole.User, request.Input)], request.ConversationId), cancellationToken);
-            return TypedResults.Accepted($"/v1/agents/runs/{run.Id}", RunView.From(run, false));
+            var (run, completion) = await runner.StartAsync(new RunRequest(name, new MemoryScope(options.Value.Tenant, request.User, request.Workspace), [new ChatMessage(ChatRole.User, request.Input)], request.ConversationId), cancellationToken);
+            if (!request.Wait) return TypedResults.Accepted($"/v1/agents/runs/{run.Id}", RunView.From(run, false));
+            await completion.WaitAsync(cancellationToken);
+            return TypedResults.Ok(RunView.From(run, false));
         }
         catch (MissingScopeException ex)
         {

@@ -179,6 +179,22 @@ public sealed class RunMechanicsTests
         stored!.SessionJson.ShouldContain("Take your time.");
     }
 
+    [Fact]
+    public async Task RunAgentFunction_WithWait_AnswersWithTheOutput()
+    {
+        var model = new ScriptedChatClient().ThenText("Done waiting.");
+        await using var host = await AgentsHost.StartAsync(new ScriptedClients(model), new Dictionary<string, string> { ["waiter"] = Specs.Agent("waiter") });
+
+        var response = await host.Http.PostAsJsonAsync("v1/agents/runs", new { agent = "waiter", input = "Go", user = "ada", workspace = "w", wait = true });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["output"]!.GetValue<string>().ShouldBe("Done waiting.");
+        var metadata = await host.Http.GetFromJsonAsync<JsonObject>("v1/metadata");
+        var function = metadata!["functions"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "run-agent")!;
+        function["path"]!.GetValue<string>().ShouldBe("/v1/agents/runs");
+        function["inputSchema"]!["properties"]!.AsObject().Select(p => p.Key).ShouldContain("agent");
+    }
+
     internal static async Task<AgentRun> RunAsync(AgentsHost host, string agent, string input, MemoryScope? scope = null)
     {
         var (run, completion) = await host.Get<AgentRunner>().StartAsync(new RunRequest(agent, scope ?? Scope, [new ChatMessage(ChatRole.User, input)], null), CancellationToken.None);
