@@ -1,0 +1,175 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Nexus.Agents.Memory;
+using Nexus.Agents.Runtime;
+using Nexus.Contract;
+
+namespace Nexus.Agents.Apis;
+
+/// <summary>Starts a run: the task, and whose memory it runs in (the tenant is the agents' own).</summary>
+public sealed record StartRunRequest
+{
+    /// <summary>The agent to run (on <c>POST /v1/agents/runs</c>; the URL names it on <c>/v1/agents/{name}/runs</c>).</summary>
+    public string? Agent { get; init; }
+
+    /// <summary>Answer when the run has ended or paused (200 with the output), instead of at once (202).</summary>
+    public bool Wait { get; init; }
+
+    /// <summary>The task for the agent.</summary>
+    public string? Input { get; init; }
+
+    /// <summary>The user the run acts for; part of the memory scope.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The workspace; part of the memory scope.</summary>
+    public string? Workspace { get; init; }
+
+    /// <summary>Continues this conversation's session; a new one when empty.</summary>
+    public string? ConversationId { get; init; }
+}
+
+/// <summary>A run as the API shows it.</summary>
+public sealed record RunView(string Id, string Agent, string ConversationId, string State, string? Reason, string? Output, IReadOnlyList<string> PendingApprovals, IReadOnlyList<RunEvent>? Transcript)
+{
+    public static RunView From(AgentRun run, bool transcript) =>
+        new(run.Id, run.Agent, run.ConversationId, run.State, run.Reason, run.Output, run.PendingApprovals, transcript ? run.Events : null);
+}
+
+/// <summary>Decides a pending approval.</summary>
+public sealed record ApprovalDecision
+{
+    public bool Approved { get; init; }
+    public string? Reason { get; init; }
+
+    /// <summary>Who decides, for the record.</summary>
+    public string? By { get; init; }
+}
+
+/// <summary>Runs (start, state and transcript, events, cancel), approvals, blobs and memory.</summary>
+internal static class RunsApi
+{
+    public static void MapRunsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/v1/agents").WithTags("Runs");
+        // The function (and so the MCP tool) takes everything in its body; path parameters have no place in a tool's schema.
+        group.MapPost("/runs", (StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken) =>
+                StartAsync(request.Agent ?? "", request, runner, options, cancellationToken))
+            .WithSummary("Runs an agent on a task; with 'wait' answers with its output when it ends or pauses, else at once with its id.")
+            .AsNexusFunction("run-agent", f => f.Order("agent", "input", "user", "workspace", "wait", "conversationId").Widget("input", UiWidgets.Textarea, label: "Task").Result(UiWidgets.Json));
+        group.MapPost("/{name}/runs", StartAsync).WithSummary("Starts a run of the named agent.");
+        group.MapGet("/runs/{id}", Get).WithSummary("A run's state, output and transcript.");
+        group.MapGet("/runs/{id}/events", Events).WithSummary("Server-sent events of a run: text, tool calls and results, policy decisions, approvals, partners, sub-agents, budget.");
+        group.MapPost("/runs/{id}/cancel", Cancel).WithSummary("Cancels a run; its session is kept.");
+        group.MapGet("/approvals", ListApprovalsAsync).WithSummary("Calls waiting for a human's approval.")
+            .AsNexusFunction("list-approvals", f => f.Annotate(readOnly: true).Result(UiWidgets.Json));
+        group.MapPost("/approvals/{id}", DecideAsync).RequireAgentsAdmin().WithSummary("Approves or rejects a pending call (admin key), with a reason; the run resumes when its last pending call is decided.");
+        group.MapGet("/blobs/{id}", Blob).WithSummary("A binary tool result an agent stored.");
+        group.MapGet("/memory", ListMemoryAsync).WithSummary("The long-term memories of a user's workspace.");
+        group.MapDelete("/memory", DeleteMemoryAsync).WithSummary("Deletes the long-term memories of a user's workspace, or one of them (id).");
+    }
+
+    private static async Task<Results<Accepted<RunView>, Ok<RunView>, ProblemHttpResult>> StartAsync(string name, StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return BadRequest("'agent' is required.");
+        if (string.IsNullOrWhiteSpace(request.Input)) return BadRequest("'input' is required.");
+        try
+        {
+            var (run, completion) = await runner.StartAsync(new RunRequest(name, new MemoryScope(options.Value.Tenant, request.User, request.Workspace), [new ChatMessage(ChatRole.User, request.Input)], request.ConversationId), cancellationToken);
+            if (!request.Wait) return TypedResults.Accepted($"/v1/agents/runs/{run.Id}", RunView.From(run, false));
+            await completion.WaitAsync(cancellationToken);
+            return TypedResults.Ok(RunView.From(run, false));
+        }
+        catch (MissingScopeException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+        catch (RunRequestException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: ex.Message.StartsWith("There is no agent", StringComparison.Ordinal) ? 404 : 409);
+        }
+    }
+
+    private static Results<Ok<RunView>, ProblemHttpResult> Get(string id, RunRegistry runs) =>
+        runs.Find(id) is { } run ? TypedResults.Ok(RunView.From(run, true)) : NotFound(id);
+
+    private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Events(string id, RunRegistry runs, CancellationToken cancellationToken) =>
+        runs.Find(id) is { } run ? TypedResults.ServerSentEvents(Stream(run, cancellationToken)) : NotFound(id);
+
+    private static async IAsyncEnumerable<SseItem<string>> Stream(AgentRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in run.FollowAsync(cancellationToken))
+        {
+            yield return new SseItem<string>(JsonSerializer.Serialize(item, JsonSerializerOptions.Web), item.Type) { EventId = item.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+    }
+
+    private static Results<Accepted<RunView>, ProblemHttpResult> Cancel(string id, RunRegistry runs)
+    {
+        if (runs.Find(id) is not { } run) return NotFound(id);
+        if (run.IsFinished) return TypedResults.Problem($"The run '{id}' has already ended ({run.State}).", statusCode: StatusCodes.Status409Conflict);
+        run.Cancel();
+        if (run.State == RunStates.WaitingForApproval) run.SetState(RunStates.Cancelled, "Cancelled by the user while waiting for approval.");
+        return TypedResults.Accepted($"/v1/agents/runs/{id}", RunView.From(run, false));
+    }
+
+    private static async Task<Ok<ApprovalList>> ListApprovalsAsync(IAgentStore store, CancellationToken cancellationToken)
+    {
+        var pending = await store.ListPendingAsync(cancellationToken);
+        return TypedResults.Ok(new ApprovalList([.. pending.Select(p => new ApprovalView(p.Id, p.RunId, p.ConversationId, p.Agent, p.Tool, JsonDocument.Parse(p.ArgumentsJson).RootElement, p.Reason, p.Scope.User!, p.Scope.Workspace!, p.CreatedAt))]));
+    }
+
+    private static async Task<Results<Ok<ApprovalOutcome>, ProblemHttpResult>> DecideAsync(string id, ApprovalDecision decision, AgentRunner runner, CancellationToken cancellationToken)
+    {
+        var (decided, resumed) = await runner.DecideAsync(id, decision.Approved, string.IsNullOrWhiteSpace(decision.By) ? "human" : decision.By, decision.Reason, cancellationToken);
+        if (!decided) return TypedResults.Problem($"There is no pending approval '{id}' (unknown, or already decided).", statusCode: StatusCodes.Status404NotFound);
+        return TypedResults.Ok(new ApprovalOutcome(id, decision.Approved, resumed is not null));
+    }
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Blob(string id, Tools.BlobStore blobs) =>
+        blobs.Find(id) is { } blob ? TypedResults.PhysicalFile(blob.Path, blob.ContentType) : TypedResults.Problem($"There is no blob '{id}'.", statusCode: 404);
+
+    private static async Task<Results<Ok<IReadOnlyList<MemoryView>>, ProblemHttpResult>> ListMemoryAsync(string? user, string? workspace, IAgentStore store, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var memories = await store.ListMemoriesAsync(new MemoryScope(options.Value.Tenant, user, workspace), cancellationToken);
+            return TypedResults.Ok<IReadOnlyList<MemoryView>>([.. memories.Select(m => new MemoryView(m.Id, m.Text, m.CreatedAt))]);
+        }
+        catch (MissingScopeException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<DeletedMemories>, ProblemHttpResult>> DeleteMemoryAsync(string? user, string? workspace, string? id, IAgentStore store, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var scope = new MemoryScope(options.Value.Tenant, user, workspace);
+            var deleted = id is null ? await store.DeleteScopeMemoriesAsync(scope, cancellationToken) : await store.DeleteMemoryAsync(scope, id, cancellationToken) ? 1 : 0;
+            return TypedResults.Ok(new DeletedMemories(deleted));
+        }
+        catch (MissingScopeException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+    }
+
+    private static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem($"There is no run '{id}' in this process.", statusCode: StatusCodes.Status404NotFound);
+}
+
+internal sealed record ApprovalList(IReadOnlyList<ApprovalView> Approvals);
+
+internal sealed record ApprovalView(string Id, string RunId, string ConversationId, string Agent, string Tool, JsonElement Arguments, string Reason, string User, string Workspace, DateTimeOffset CreatedAt);
+
+internal sealed record ApprovalOutcome(string Id, bool Approved, bool Resumed);
+
+internal sealed record MemoryView(string Id, string Text, DateTimeOffset CreatedAt);
+
+internal sealed record DeletedMemories(int Deleted);

@@ -1,0 +1,103 @@
+using Microsoft.Agents.AI;
+using Microsoft.Extensions.AI;
+using Nexus.Agents.Runtime;
+using Nexus.Agents.Specs;
+
+namespace Nexus.Agents.Partners;
+
+/// <summary>
+/// The primary's partners after it has a result. The Supplicant's notes go to the primary, which must answer each; then
+/// the Adversary reviews: a structured verdict (<c>RunAsync&lt;T&gt;</c>) on every draft, the last one included, at most
+/// <c>rounds</c> reviews. The runtime, not a prompt, decides: only an <c>approve</c> verdict with no findings approves,
+/// and a missing or unreadable verdict counts as not approved.
+/// </summary>
+internal sealed class Partnership(AgentAssembly assembly)
+{
+    private const string AdversaryInstructions =
+        "You are the Adversary: a productively critical reviewer. Check the draft against the task with evidence: run the tools you have " +
+        "(tests, schema checks, lookups) rather than trusting the draft. Answer 'approve' only when the draft is right and complete; " +
+        "otherwise 'revise' with findings that say where and why, citing what the tools showed.";
+
+    private const string SupplicantInstructions =
+        "You are the Supplicant: you speak for the human users on simplicity, ease of use, functional control and power, aesthetics and ethics. " +
+        "You see the task and the result. You may only request, inform or question; you cannot approve, veto, call tools, end the run or change the plan.";
+
+    public async Task<string> ConsultAsync(AgentRun run, AgentSpec spec, AgentBinding primary, AgentSession session, string task, string draft, RunBudget budget, CancellationToken cancellationToken)
+    {
+        if (spec.Supplicant.Enabled) draft = await SupplicantAsync(run, spec, primary, session, task, draft, budget, cancellationToken);
+        if (spec.Adversary.Enabled) draft = await AdversaryAsync(run, spec, primary, session, task, draft, budget, cancellationToken);
+        return draft;
+    }
+
+    private async Task<string> SupplicantAsync(AgentRun run, AgentSpec spec, AgentBinding primary, AgentSession session, string task, string draft, RunBudget budget, CancellationToken cancellationToken)
+    {
+        var supplicant = assembly.Build(spec, AgentRole.Supplicant, run, new BudgetSlot(budget), 0, new ToolRules(), spec.Supplicant.Model, spec.Supplicant.Instructions ?? SupplicantInstructions);
+        var notes = await NotesAsync(supplicant, $"Task:\n{task}\n\nResult:\n{draft}", cancellationToken);
+        run.Emit("supplicant_notes", "supplicant", new { notes });
+        if (notes.Count == 0) return draft;
+
+        var numbered = string.Join("\n", notes.Select((n, i) => $"{i + 1}. ({n.Kind}) {n.Text}"));
+        var answer = await primary.Agent.RunAsync(
+            $"The users' advocate raised these notes. Answer each one by its number, then give your result again, revised where you agree:\n{numbered}",
+            session, null, cancellationToken);
+        run.Emit("text", spec.Name, new { text = answer.Text, answering = "supplicant" });
+        return answer.Text;
+    }
+
+    // Everything but a request, an information or a question is dropped, and so is any content other than the notes:
+    // the Supplicant's answer carries no tool call, no approval and no verdict into the run.
+    private static async Task<IReadOnlyList<SupplicantNote>> NotesAsync(AgentBinding supplicant, string prompt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await supplicant.Agent.RunAsync<SupplicantNotes>(prompt, null, AIJsonUtilities.DefaultOptions, null, cancellationToken);
+            return [.. (response.Result?.Notes ?? []).Where(n => n is not null && SupplicantNotes.Kinds.Contains(n.Kind) && !string.IsNullOrWhiteSpace(n.Text))];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<string> AdversaryAsync(AgentRun run, AgentSpec spec, AgentBinding primary, AgentSession session, string task, string draft, RunBudget budget, CancellationToken cancellationToken)
+    {
+        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny };
+        var adversary = assembly.Build(spec, AgentRole.Adversary, run, new BudgetSlot(budget), 0, rules, spec.Adversary.Model, spec.Adversary.Instructions ?? AdversaryInstructions);
+        for (var round = 1; ; round++)
+        {
+            var verdict = await VerdictAsync(adversary, $"Task:\n{task}\n\nDraft (round {round}):\n{draft}", cancellationToken);
+            var approved = verdict?.Approves == true;
+            run.Emit("adversary_verdict", "adversary", new { round, verdict = verdict?.Verdict ?? "none", approved, findings = verdict?.Findings ?? [] });
+            if (approved) return draft;
+            if (round >= spec.Adversary.Rounds)
+            {
+                run.Emit("adversary_verdict", "runtime", new { round, approved = false, final = true, reason = verdict is null ? "The Adversary gave no verdict on the last draft: not approved." : "The last draft was not approved within the rounds." });
+                return draft;
+            }
+
+            var findings = verdict is null || verdict.Findings.Count == 0
+                ? "The reviewer did not approve and gave no readable findings; check your result against the task and revise."
+                : string.Join("\n", verdict.Findings.Select((f, i) => $"{i + 1}. {f.Where}: {f.Why}"));
+            var revised = await primary.Agent.RunAsync($"A reviewer asks for revisions:\n{findings}\nRevise your result and give it in full.", session, null, cancellationToken);
+            run.Emit("text", spec.Name, new { text = revised.Text, answering = "adversary", round });
+            draft = revised.Text;
+        }
+    }
+
+    private static async Task<AdversaryVerdict?> VerdictAsync(AgentBinding adversary, string prompt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await adversary.Agent.RunAsync<AdversaryVerdict>(prompt, null, AIJsonUtilities.DefaultOptions, null, cancellationToken);
+            return response.Result is { Verdict: not null, Findings: not null } verdict ? verdict : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
