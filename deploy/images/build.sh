@@ -57,7 +57,7 @@ for entry in "${images[@]}"; do
   dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained -o "$context/app" -p:UseAppHost=true --nologo -v quiet
   echo "== $name: building localhost/nexus-$name:$version from $base" >&2
   "$engine" build -f "$here/Containerfile" \
-    --build-arg BASE="$base" --build-arg APP="$app" --build-arg PACKAGES="$packages" \
+    --build-arg BASE="$base" --build-arg APP="$app" --build-arg NAME="$name" --build-arg PACKAGES="$packages" \
     --build-arg VERSION="$version" --build-arg SOURCE="$source_url" --build-arg REVISION="$revision" \
     -t "localhost/nexus-$name:$version" -t "localhost/nexus-$name:latest" "$context"
 done
