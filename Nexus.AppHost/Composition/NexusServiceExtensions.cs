@@ -4,9 +4,14 @@ namespace Nexus.AppHost.Composition;
 internal static class NexusServiceExtensions
 {
     /// <summary>
-    /// A backend service: its own HTTP endpoint (not its launch profile's port), health-gated, waiting for the gateway and
-    /// registering with it using this run's registration token.
+    /// A backend service: its own HTTP endpoint (not its launch profile's port), health-gated, registering with the gateway
+    /// using this run's registration token.
     /// </summary>
+    /// <remarks>
+    /// It starts beside the gateway rather than after it (no <c>WaitFor</c>): registration retries until the gateway
+    /// answers, quietly for its first seconds, and start-up is then the slowest project's, not the gateway's plus the
+    /// slowest service's. The reference to the gateway still orders the stop: services first, so they deregister.
+    /// </remarks>
     public static IResourceBuilder<ProjectResource> AddNexusService<TProject>(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> registrationToken)
         where TProject : IProjectMetadata, new() =>
@@ -15,13 +20,13 @@ internal static class NexusServiceExtensions
             .WithHttpHealthCheck("/health")
             .WithNexusDefaults()
             .WithReference(gateway)
-            .WaitFor(gateway)
             .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
             .WithEnvironment("Nexus__Registry__Token", registrationToken);
 
     /// <summary>
     /// Only the variables a reference needs (<c>ConnectionStrings__*</c>, <c>services__*</c>), not Aspire 13's extra
-    /// per-property ones; in run mode a person reads the logs, so the Development environment and text logs.
+    /// per-property ones; in run mode a person reads the logs, so the Development environment and text logs, and the
+    /// built program starts directly (<see cref="BuiltPrograms"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithNexusDefaults(this IResourceBuilder<ProjectResource> project)
     {
@@ -30,7 +35,8 @@ internal static class NexusServiceExtensions
         {
             project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
-                .WithEnvironment("Nexus__LogFormat", "text");
+                .WithEnvironment("Nexus__LogFormat", "text")
+                .WithBuiltProgram();
         }
 
         return project;
