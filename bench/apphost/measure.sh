@@ -78,7 +78,7 @@ report() {
   printf '%s: stop to no process left (ms): %s\n' "$label" "${stops[$label]% }"
 }
 
-dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet >/dev/null
+dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet -clp:ErrorsOnly >/dev/null || { dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet >&2; exit 1; }
 if [ -n "$baseline" ]; then
   old=$(mktemp -d)
   # As root, PostgreSQL runs as the 'postgres' user, who must be able to enter the tree.

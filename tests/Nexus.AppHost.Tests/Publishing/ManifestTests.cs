@@ -51,6 +51,7 @@ public sealed class ManifestTests
         gateway["bindings"]!["http"]!["port"]!.GetValue<int>().ShouldBe(8480);
         gateway["env"]!["ConnectionStrings__nexusdb"]!.GetValue<string>().ShouldBe("{nexusdb.connectionString}");
         gateway["env"]!["Nexus__Registry__Etcd__Url"]!.GetValue<string>().ShouldBe("{etcd.bindings.http.url}");
-        resources["speech"]!["env"]!["Nexus__Registry__Url"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}");
+        foreach (var service in new[] { "inference", "speech", "ocr", "image" })
+            resources[service]!["env"]!["Nexus__Registry__Url"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}", service);
     }
 }
