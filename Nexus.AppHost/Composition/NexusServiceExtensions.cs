@@ -33,7 +33,8 @@ internal static class NexusServiceExtensions
             .WithNexusDefaults()
             .WithReference(gateway)
             .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))
-            .WithEnvironment("Nexus__Registry__Token", registrationToken);
+            .WithEnvironment("Nexus__Registry__Token", registrationToken)
+            .WithAnnotation(new NexusServiceAnnotation());
     }
 
     /// <summary>
@@ -66,3 +67,7 @@ internal static class NexusServiceExtensions
         IResourceBuilder<IResourceWithEndpoints>? etcd) =>
         etcd is null ? gateway : gateway.WithEnvironment("Nexus__Registry__Etcd__Url", etcd.GetEndpoint("http")).WaitFor(etcd);
 }
+
+/// <summary>Marks a project added with <see cref="NexusServiceExtensions.AddNexusService"/>: reached through the gateway,
+/// not the gateway itself (the Kubernetes publisher's NetworkPolicies and PodDisruptionBudget follow it).</summary>
+internal sealed class NexusServiceAnnotation : IResourceAnnotation;

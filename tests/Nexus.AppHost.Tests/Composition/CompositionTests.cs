@@ -5,6 +5,7 @@ using Nexus.AppHost.Lifecycle;
 namespace Nexus.AppHost.Tests.Composition;
 
 /// <summary>The real composition (Program.cs) in run mode, as a model: built, not started.</summary>
+[Collection(Publishing.AppHostEntryPoint.Name)]
 public sealed class CompositionTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
