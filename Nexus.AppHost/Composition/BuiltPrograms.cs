@@ -7,8 +7,8 @@ namespace Nexus.AppHost.Composition;
 /// In run mode, DCP starts a project's built program directly instead of through <c>dotnet run --no-build</c>.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run</c> evaluates the project with MSBuild before it starts the program: about a second of CPU per project,
-/// all of them at once, on every start and every restart. Aspire 13.6 launches a project resource that carries an
+/// <c>dotnet run</c> evaluates the project with MSBuild before it starts the program, for every project at once, on every
+/// start and every restart, and stays as a wrapper process around it. Aspire 13.6 launches a project resource that carries an
 /// <see cref="ExecutableAnnotation"/> with that command instead of <c>dotnet run</c> (its project launch recipe), and
 /// keeps everything else a project gets (endpoints, <c>ASPNETCORE_URLS</c>, OTLP, references, the dashboard's view).
 /// Building the AppHost builds every project it references, so the program is as current as <c>dotnet run --no-build</c>
