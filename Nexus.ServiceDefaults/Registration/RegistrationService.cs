@@ -34,6 +34,7 @@ internal sealed partial class RegistrationService(
     internal static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(30);
 
     internal static readonly TimeSpan StartupRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly CancellationTokenSource _stopping = new();
     private RegisterInstanceResponse? _registration;
     private Uri? _registry;

@@ -54,7 +54,7 @@ public sealed class AppHostTests
             await SpeakAsync(gateway, timeout.Token);
             await EmbedAsync(gateway, timeout.Token);
 
-            // Kill the gateway's own process (DCP runs it under `dotnet run`): the AppHost restarts it on the same address.
+            // Kill the gateway's process (DCP runs its built program): the AppHost restarts it on the same address.
             KillProcessTree(GatewayProcessId(app));
             await Eventually.WaitAsync(async () => await TryStatusAsync(gateway, timeout.Token), status => status == HttpStatusCode.OK,
                 "the gateway to come back after it was killed", TimeSpan.FromMinutes(1));
@@ -127,7 +127,7 @@ public sealed class AppHostTests
         return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>SIGKILL to the wrapper and the gateway under it, as a crash: no graceful shutdown.</summary>
+    /// <summary>SIGKILL to the gateway (and anything under it), as a crash: no graceful shutdown.</summary>
     private static void KillProcessTree(int pid)
     {
         using var process = Process.GetProcessById(pid);
