@@ -1,6 +1,7 @@
 var builder = DistributedApplication.CreateBuilder(args);
 builder.AddUserSecretsInEveryEnvironment(typeof(Program).Assembly, args);
 builder.AddNexusLifecycle();
+builder.AddNexusKubernetesPublisher();
 
 // Infrastructure: Aspire's containers in the manifest; local binaries in run mode, else each consumer's embedded default.
 var nexusdb = builder.AddNexusPostgres("postgres", "nexusdb");
@@ -23,7 +24,9 @@ var gateway = builder.AddProject<Projects.Nexus_Gateway>("gateway")
     .WithEnvironment("Nexus__Registry__Token", registrationToken)
     .WithEnvironment("Nexus__Gateway__BootstrapAdminKey", adminKey);
 
-// Services: one statement each (and a ProjectReference in Nexus.AppHost.csproj, which generates Projects.*).
+// Services: one line each (and a ProjectReference in Nexus.AppHost.csproj, which generates Projects.*); a stable port
+// for one a person opens (port: 8400, external: true); more settings chain on the line (.WithOptionalReference(nexusdb)).
+builder.AddNexusService<Projects.Nexus_Services_Inference>("inference", gateway, registrationToken).WithKubernetesResources(memoryRequest: "512Mi", memoryLimit: "1Gi");
 builder.AddNexusService<Projects.Nexus_Services_Speech>("speech", gateway, registrationToken);
 builder.AddNexusService<Projects.Nexus_Services_Ocr>("ocr", gateway, registrationToken);
 builder.AddNexusService<Projects.Nexus_Services_Image>("image", gateway, registrationToken);

@@ -22,7 +22,7 @@ internal sealed class OrderedShutdown(DistributedApplicationModel model, Resourc
         }
     }
 
-    /// <summary>Waves of resources to stop together: first those nothing still running waits for, then what they waited for.</summary>
+    /// <summary>Waves of resources to stop together: first those nothing still running depends on, then what they depended on.</summary>
     internal static List<List<IResource>> StopOrder(IReadOnlyCollection<IResource> resources)
     {
         var dependencies = resources.ToDictionary(r => r, r => DependenciesOf(r).Where(resources.Contains).ToHashSet());
@@ -31,7 +31,7 @@ internal sealed class OrderedShutdown(DistributedApplicationModel model, Resourc
         while (left.Count > 0)
         {
             var wave = left.Where(r => !left.Any(other => dependencies[other].Contains(r))).ToList();
-            // A cycle cannot be built with WaitFor; stop what remains together rather than never.
+            // A cycle (two resources referencing each other) has no order; stop what remains together rather than never.
             if (wave.Count == 0) wave = [.. left];
             waves.Add(wave);
             left.ExceptWith(wave);
@@ -40,9 +40,16 @@ internal sealed class OrderedShutdown(DistributedApplicationModel model, Resourc
         return waves;
     }
 
-    /// <summary>What a resource waits for; a database stands for the server it lives in.</summary>
+    /// <summary>
+    /// What a resource waits for or references (<c>WithReference</c>, an endpoint in its environment): the services start
+    /// beside the gateway without waiting for it, yet must still stop before it, so they can deregister. A database stands
+    /// for the server it lives in.
+    /// </summary>
     private static IEnumerable<IResource> DependenciesOf(IResource resource) =>
-        resource.Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource is IResourceWithParent child ? child.Parent : wait.Resource);
+        resource.Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource)
+            .Concat(resource.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource))
+            .Select(dependency => dependency is IResourceWithParent child ? child.Parent : dependency)
+            .Where(dependency => dependency != resource);
 
     private bool IsRunning(IResource resource) =>
         resource is ProjectResource or ExecutableResource

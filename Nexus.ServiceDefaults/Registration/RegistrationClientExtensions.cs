@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Polly.Telemetry;
 
 namespace Nexus.ServiceDefaults.Registration;
 
@@ -23,6 +24,18 @@ internal static class RegistrationClientExtensions
             resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
         });
         client.AddServiceDiscovery();
+
+        // Polly logs each failed attempt and retry as a warning (a timeout as an error): while the gateway starts beside
+        // the service, that is a page of warnings for an expected wait. RegistrationService reports the outcome instead,
+        // as information while the registry is starting and as a warning after; its resilience events are information.
+        services.Configure<TelemetryOptions>(telemetry =>
+        {
+            var previous = telemetry.SeverityProvider;
+            telemetry.SeverityProvider = args =>
+                args.Source.PipelineName?.StartsWith(nameof(RegistrationClient), StringComparison.Ordinal) == true
+                    ? (args.Event.Severity > ResilienceEventSeverity.Information ? ResilienceEventSeverity.Information : args.Event.Severity)
+                    : previous?.Invoke(args) ?? args.Event.Severity;
+        });
 
         // A factory rather than AddHttpClient<T>: a typed client's activator is compiled from an expression tree, which
         // loads System.Linq.Expressions into every service for one constructor call.

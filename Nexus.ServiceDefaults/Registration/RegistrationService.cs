@@ -1,9 +1,11 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nexus.Contract;
 using Nexus.ServiceDefaults.Metadata;
+using Polly;
 
 namespace Nexus.ServiceDefaults.Registration;
 
@@ -22,6 +24,17 @@ internal sealed partial class RegistrationService(
     ILogger<RegistrationService> logger) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long after start a registry that is not answering yet is expected rather than a fault: under the AppHost a
+    /// service starts beside the gateway, which takes a few seconds to listen. Until the first registration, within this
+    /// time, such a failure is logged as information and retried within <see cref="StartupRetryDelay"/>, so the service
+    /// registers soon after the gateway listens; after it, as a warning with the full backoff.
+    /// </summary>
+    internal static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(30);
+
+    internal static readonly TimeSpan StartupRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly CancellationTokenSource _stopping = new();
     private RegisterInstanceResponse? _registration;
     private Uri? _registry;
@@ -61,6 +74,8 @@ internal sealed partial class RegistrationService(
     private async Task RunAsync(Uri registry, RegistryClientOptions settings, CancellationToken cancellationToken)
     {
         var failures = 0;
+        var started = time.GetTimestamp();
+        var registeredOnce = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -71,6 +86,7 @@ internal sealed partial class RegistrationService(
                     var baseUrl = descriptors.AdvertisedUrl() ?? throw new InvalidOperationException("The service has no listening address to advertise; set Nexus:AdvertisedUrl.");
                     _registration = await client.RegisterAsync(registry, settings.Token, new RegisterInstanceRequest { BaseUrl = baseUrl, Descriptor = descriptor }, cancellationToken);
                     LogRegistered(logger, descriptor.Name, _registration.InstanceId, registry, baseUrl, _registration.LeaseSeconds);
+                    registeredOnce = true;
                 }
                 else
                 {
@@ -89,14 +105,31 @@ internal sealed partial class RegistrationService(
                 failures = 0;
                 await Task.Delay(RenewInterval(_registration.LeaseSeconds), time, cancellationToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException or RegistrationException or InvalidOperationException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            // ExecutionRejectedException: the resilience handler's attempt timeout or open circuit, e.g. a gateway that
+            // listens but is still too busy starting to answer; uncaught, it would stop the service's host.
+            catch (Exception ex) when (ex is HttpRequestException or RegistrationException or InvalidOperationException or System.Text.Json.JsonException or ExecutionRejectedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 var delay = Backoff(++failures, settings.MaxRetryDelay);
-                LogRetry(logger, registry, delay.TotalSeconds, failures, ex.Message);
+                if (!registeredOnce && IsNotUpYet(ex) && time.GetElapsedTime(started) < StartupGrace)
+                {
+                    delay = delay < StartupRetryDelay ? delay : StartupRetryDelay;
+                    LogWaitingForRegistry(logger, registry, delay.TotalSeconds, failures, ex.Message);
+                }
+                else
+                {
+                    LogRetry(logger, registry, delay.TotalSeconds, failures, ex.Message);
+                }
+
                 await Task.Delay(delay, time, cancellationToken);
             }
         }
     }
+
+    /// <summary>A registry still starting: not listening, not answering in time, or answering 5xx. A refusal (4xx, e.g. a
+    /// wrong token) is a fault at any time.</summary>
+    internal static bool IsNotUpYet(Exception exception) =>
+        exception is HttpRequestException or TaskCanceledException or ExecutionRejectedException
+        || exception is RegistrationException { Status: >= HttpStatusCode.InternalServerError };
 
     /// <summary>A third of the lease, so two renewals can fail before it runs out.</summary>
     internal static TimeSpan RenewInterval(int leaseSeconds) => TimeSpan.FromSeconds(Math.Max(leaseSeconds, 1) / 3.0);
@@ -129,7 +162,7 @@ internal sealed partial class RegistrationService(
             await client.DeregisterAsync(_registry, registration, timeout.Token);
             LogDeregistered(logger, registration.InstanceId);
         }
-        catch (Exception ex) when (ex is HttpRequestException or RegistrationException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or RegistrationException or ExecutionRejectedException or OperationCanceledException)
         {
             LogDeregisterFailed(logger, registration.InstanceId, ex.Message);
         }
@@ -165,6 +198,9 @@ internal sealed partial class RegistrationService(
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Registry {Registry} unavailable; retrying in {DelaySeconds:0.0}s (attempt {Attempt}): {Reason}")]
     private static partial void LogRetry(ILogger logger, Uri registry, double delaySeconds, int attempt, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Registry {Registry} not answering yet; retrying in {DelaySeconds:0.0}s (attempt {Attempt}): {Reason}")]
+    private static partial void LogWaitingForRegistry(ILogger logger, Uri registry, double delaySeconds, int attempt, string reason);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Deregistered instance {InstanceId}.")]
     private static partial void LogDeregistered(ILogger logger, string instanceId);

@@ -5,9 +5,11 @@
 #   stop:  from SIGINT (what Ctrl+C sends) to the AppHost process until it has exited and no process it started is left
 #          (a process is the AppHost's when its command line or working directory lies in the tree, or it is Aspire's
 #          DCP or dashboard).
+#   Each tree is run once first without being reported (file cache, first start).
 # Usage: bench/apphost/measure.sh [BASELINE_REF]   (RUNS=3 by default)
-# With BASELINE_REF (e.g. a commit before the AppHost moved to Aspire), that commit is exported to a temporary directory
-# outside the repository, built and measured first, so both figures come from one run on the same machine.
+# With BASELINE_REF (e.g. the commit before a change), that commit is exported to a temporary directory outside the
+# repository and built, and its runs alternate with this tree's (baseline, this tree, baseline, ...), so a change in the
+# machine's load during the run falls on both alike. The load average is printed before and after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -33,46 +35,50 @@ tree_processes() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# measure LABEL ROOT [ARGS...]: RUNS starts and stops of ROOT's AppHost; prints one line per figure.
-measure() {
+# measure_once LABEL ROOT [ARGS...]: one start and stop of ROOT's AppHost; appends to starts[LABEL] and stops[LABEL].
+declare -A starts stops
+measure_once() {
   local label=$1 root=$2; shift 2
-  local starts=() stops=() run log runner apphost begin end before leftovers
-  for run in $(seq 1 "$runs"); do
-    before=$(tree_processes "$root" | sort)
-    [ -z "$before" ] || { echo "processes of $root are already running: $before" >&2; exit 1; }
-    log=$(mktemp)
-    begin=$(now_ms)
-    (cd "$root" && with_sigint dotnet run --no-build --project Nexus.AppHost -- "$@") >"$log" 2>&1 &
-    runner=$!
-    local deadline=$((SECONDS + 180))
-    until grep -q "$ready" "$log"; do
-      if ! kill -0 "$runner" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-        echo "$label: the AppHost did not become healthy; its output:" >&2
-        cat "$log" >&2
-        exit 1
-      fi
-      sleep 0.05
-    done
-    end=$(now_ms)
-    starts+=("$(((end - begin)))")
-
-    apphost=$(pgrep -f "^$root/Nexus.AppHost/bin/" | head -n 1)
-    begin=$(now_ms)
-    kill -INT "$apphost"
-    deadline=$((SECONDS + 120))
-    while leftovers=$(tree_processes "$root"); [ -n "$leftovers" ]; do
-      [ "$SECONDS" -lt "$deadline" ] || { echo "$label: still running 120 s after SIGINT: $leftovers" >&2; exit 1; }
-      sleep 0.05
-    done
-    end=$(now_ms)
-    stops+=("$(((end - begin)))")
-    wait "$runner" || true
-    rm -f "$log"
+  local log runner apphost begin end before leftovers
+  before=$(tree_processes "$root" | sort)
+  [ -z "$before" ] || { echo "processes of $root are already running: $before" >&2; exit 1; }
+  log=$(mktemp)
+  begin=$(now_ms)
+  (cd "$root" && with_sigint dotnet run --no-build --project Nexus.AppHost -- "$@") >"$log" 2>&1 &
+  runner=$!
+  local deadline=$((SECONDS + 180))
+  until grep -q "$ready" "$log"; do
+    if ! kill -0 "$runner" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$label: the AppHost did not become healthy; its output:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    sleep 0.05
   done
-  printf '%s: start-up to all healthy (ms): %s\n' "$label" "${starts[*]}"
-  printf '%s: stop to no process left (ms): %s\n' "$label" "${stops[*]}"
+  end=$(now_ms)
+  starts[$label]+="$((end - begin)) "
+
+  apphost=$(pgrep -f "^$root/Nexus.AppHost/bin/" | head -n 1)
+  begin=$(now_ms)
+  kill -INT "$apphost"
+  deadline=$((SECONDS + 120))
+  while leftovers=$(tree_processes "$root"); [ -n "$leftovers" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "$label: still running 120 s after SIGINT: $leftovers" >&2; exit 1; }
+    sleep 0.05
+  done
+  end=$(now_ms)
+  stops[$label]+="$((end - begin)) "
+  wait "$runner" || true
+  rm -f "$log"
 }
 
+report() {
+  local label=$1
+  printf '%s: start-up to all healthy (ms): %s\n' "$label" "${starts[$label]% }"
+  printf '%s: stop to no process left (ms): %s\n' "$label" "${stops[$label]% }"
+}
+
+dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet -clp:ErrorsOnly >/dev/null || { dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet >&2; exit 1; }
 if [ -n "$baseline" ]; then
   old=$(mktemp -d)
   # As root, PostgreSQL runs as the 'postgres' user, who must be able to enter the tree.
@@ -80,8 +86,18 @@ if [ -n "$baseline" ]; then
   trap 'rm -rf "$old"' EXIT
   git archive "$baseline" | tar -x -C "$old"
   dotnet build "$old/Nexus.AppHost/Nexus.AppHost.csproj" --nologo -v quiet >/dev/null
-  measure "baseline $baseline" "$old"
 fi
 
-dotnet build Nexus.AppHost/Nexus.AppHost.csproj --nologo -v quiet >/dev/null
-measure "Aspire AppHost" "$repo"
+# Both trees use this tree's state directory (one runs at a time): the baseline's first run would otherwise include
+# initdb. A first, unreported run of each warms the file cache.
+state=("--Nexus:AppHost:StateDirectory=$repo/Nexus.AppHost/.nexus")
+[ -z "$baseline" ] || measure_once warm-up "$old" "${state[@]}"
+measure_once warm-up "$repo" "${state[@]}"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for run in $(seq 1 "$runs"); do
+  [ -z "$baseline" ] || measure_once "baseline $baseline" "$old" "${state[@]}"
+  measure_once "this tree" "$repo" "${state[@]}"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$baseline" ] || report "baseline $baseline"
+report "this tree"

@@ -59,6 +59,20 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task Registration_RegistryNotUpYetAtStart_RetriesWithInformationNotAWarning()
+    {
+        // 503 three times: the resilience handler's three attempts of the first try all fail, as a gateway still starting.
+        await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 30, failFirst: 3);
+        await using var service = await EchoService.StartAsync(Settings(registry));
+
+        await registry.Registered.Task.WaitAsync(Wait);
+
+        service.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Information && e.Message.Contains("not answering yet", StringComparison.Ordinal));
+        service.Logs.Entries.ShouldNotContain(e => e.Level >= LogLevel.Warning
+            && (e.Category.EndsWith("RegistrationService", StringComparison.Ordinal) || e.Category.StartsWith("Polly", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Registration_RegistryForgetsInstance_RegistersAgain()
     {
         await using var registry = await FakeRegistry.StartAsync(leaseSeconds: 1, forgetOnRenew: true);

@@ -17,10 +17,10 @@ namespace Nexus.AppHost.Tests.EndToEnd;
 public sealed class AppHostTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string[] Resources = ["postgres", "nexusdb", "redis", "etcd", "gateway", "speech", "ocr", "image"];
+    private static readonly string[] Resources = ["postgres", "nexusdb", "redis", "etcd", "gateway", "inference", "speech", "ocr", "image"];
 
     [SkippableFact]
-    public async Task Start_WholeSystem_EveryResourceHealthyAndASpeechRequestThroughTheGatewayIsServedAlsoAfterAGatewayCrash()
+    public async Task Start_WholeSystem_EveryResourceHealthyAndSpeechAndEmbeddingsThroughTheGatewayAreServedAlsoAfterAGatewayCrash()
     {
         foreach (var program in new[] { "redis-server", "etcd", "espeak-ng", "/usr/lib/postgresql/15/bin/postgres" }) TestPrograms.Require(program);
         var state = Directory.CreateTempSubdirectory("nexus-apphost-test-");
@@ -52,8 +52,9 @@ public sealed class AppHostTests
             gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key["key"]!.GetValue<string>());
 
             await SpeakAsync(gateway, timeout.Token);
+            await EmbedAsync(gateway, timeout.Token);
 
-            // Kill the gateway's own process (DCP runs it under `dotnet run`): the AppHost restarts it on the same address.
+            // Kill the gateway's process (DCP runs its built program): the AppHost restarts it on the same address.
             KillProcessTree(GatewayProcessId(app));
             await Eventually.WaitAsync(async () => await TryStatusAsync(gateway, timeout.Token), status => status == HttpStatusCode.OK,
                 "the gateway to come back after it was killed", TimeSpan.FromMinutes(1));
@@ -87,6 +88,19 @@ public sealed class AppHostTests
         System.Text.Encoding.ASCII.GetString(audio, 0, 4).ShouldBe("RIFF");
     }
 
+    /// <summary>The inference service joins by default: its in-process all-minilm-l6-v2 answers embeddings through the gateway.</summary>
+    private static async Task EmbedAsync(HttpClient gateway, CancellationToken ct)
+    {
+        await Eventually.WaitAsync(async () => await ModelIdsAsync(gateway, ct), ids => ids.Contains("all-minilm-l6-v2"), "all-minilm-l6-v2 in /v1/models",
+            TimeSpan.FromSeconds(30));
+
+        using var response = await gateway.PostAsJsonAsync(new Uri("/v1/embeddings", UriKind.Relative),
+            new { model = "all-minilm-l6-v2", input = "Nexus is running." }, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        JsonNode.Parse(text)!["data"]![0]!["embedding"]!.AsArray().Count.ShouldBe(384);
+    }
+
     private static async Task<List<string>> ModelIdsAsync(HttpClient gateway, CancellationToken ct)
     {
         var models = JsonNode.Parse(await gateway.GetStringAsync(new Uri("/v1/models", UriKind.Relative), ct))!;
@@ -113,7 +127,7 @@ public sealed class AppHostTests
         return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>SIGKILL to the wrapper and the gateway under it, as a crash: no graceful shutdown.</summary>
+    /// <summary>SIGKILL to the gateway (and anything under it), as a crash: no graceful shutdown.</summary>
     private static void KillProcessTree(int pid)
     {
         using var process = Process.GetProcessById(pid);

@@ -25,6 +25,18 @@ public sealed class OrderedShutdownTests : IDisposable
     }
 
     [Fact]
+    public void StopOrder_ServicesReferencingTheGatewayWithoutWaitingForIt_StopBeforeIt()
+    {
+        var builder = _builders.Run();
+        var gateway = builder.AddExecutable("gateway", "gateway", ".").WithHttpEndpoint(name: "http");
+        var speech = builder.AddExecutable("speech", "speech", ".").WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"));
+
+        var waves = OrderedShutdown.StopOrder([gateway.Resource, speech.Resource]);
+
+        waves.Select(w => w.Single().Name).ShouldBe(["speech", "gateway"]);
+    }
+
+    [Fact]
     public void StopOrder_DependencyOnADatabase_StopsItsServerAfterTheConsumer()
     {
         var builder = _builders.Run();

@@ -6,6 +6,7 @@ using Nexus.Testing;
 namespace Nexus.AppHost.Tests.Publishing;
 
 /// <summary>aspire-manifest.json is what Aspire's own publisher writes today, and what azd and aspirate can read.</summary>
+[Collection(AppHostEntryPoint.Name)]
 public sealed class ManifestTests
 {
     private static readonly string[] AllowedTypes = ["project.v0", "container.v0", "container.v1", "parameter.v0", "value.v0"];
@@ -19,7 +20,7 @@ public sealed class ManifestTests
         {
             // The real command line: the AppHost's entry point with --publisher manifest --output-path.
             var file = Path.Combine(output.FullName, "aspire-manifest.json");
-            typeof(Nexus.AppHost.Infrastructure.LocalPrograms).Assembly.EntryPoint!.Invoke(null, [new[] { "--publisher", "manifest", "--output-path", file }]);
+            AppHostEntryPoint.Run("--publisher", "manifest", "--output-path", file);
 
             // Project paths are relative to the manifest's folder: publish elsewhere, compare as if next to the committed one.
             var prefix = Path.GetRelativePath(output.FullName, root).Replace('\\', '/') + "/";
@@ -51,6 +52,7 @@ public sealed class ManifestTests
         gateway["bindings"]!["http"]!["port"]!.GetValue<int>().ShouldBe(8480);
         gateway["env"]!["ConnectionStrings__nexusdb"]!.GetValue<string>().ShouldBe("{nexusdb.connectionString}");
         gateway["env"]!["Nexus__Registry__Etcd__Url"]!.GetValue<string>().ShouldBe("{etcd.bindings.http.url}");
-        resources["speech"]!["env"]!["Nexus__Registry__Url"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}");
+        foreach (var service in new[] { "inference", "speech", "ocr", "image" })
+            resources[service]!["env"]!["Nexus__Registry__Url"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}", service);
     }
 }

@@ -1,0 +1,16 @@
+namespace Nexus.AppHost.Publishing;
+
+/// <summary>An environment's overlay: its namespace, the image tag it runs and the gateway's replicas.</summary>
+/// <param name="Name">The overlay's folder under <c>overlays/</c> and the <c>nexus.io/environment</c> label.</param>
+/// <param name="Namespace">Where it runs.</param>
+/// <param name="ImageTag">The tag of every Nexus image (a CI build pushes images tagged by branch).</param>
+/// <param name="GatewayReplicas">Several gateways share limits, keys and the registry through Redis, PostgreSQL and etcd.</param>
+internal sealed record KubernetesEnvironment(string Name, string Namespace, string ImageTag, int GatewayReplicas)
+{
+    /// <summary>dev: one of everything; main (production, synced from the main branch): two gateways.</summary>
+    public static IReadOnlyList<KubernetesEnvironment> All { get; } =
+    [
+        new("dev", "nexus-dev", "dev", GatewayReplicas: 1),
+        new("main", "nexus", "main", GatewayReplicas: 2),
+    ];
+}

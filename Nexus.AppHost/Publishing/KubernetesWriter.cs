@@ -1,0 +1,58 @@
+using static Nexus.AppHost.Publishing.Yaml;
+
+namespace Nexus.AppHost.Publishing;
+
+/// <summary>
+/// The files of the Kubernetes output, by path relative to the output directory: <c>base/</c> (one file per project,
+/// the default-deny policy, the kustomization) and <c>overlays/{dev,main}/</c> (namespace, image tags, replicas).
+/// </summary>
+internal static class KubernetesWriter
+{
+    private const string KustomizeApi = "kustomize.config.k8s.io/v1beta1";
+
+    public static async Task<SortedDictionary<string, string>> WriteAsync(DistributedApplicationModel model, DistributedApplicationExecutionContext execution,
+        CancellationToken ct)
+    {
+        var values = new KubernetesValues(model);
+        var projects = model.Resources.OfType<ProjectResource>().ToList();
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var project in projects)
+            files[$"base/{project.Name}.yaml"] = Documents(await KubernetesWorkload.ObjectsAsync(project, values, execution, ct).ConfigureAwait(false));
+
+        files["base/network-policies.yaml"] = Documents(
+        [
+            // Nothing reaches a Nexus pod unless a project's own policy lets it.
+            Map(("apiVersion", "networking.k8s.io/v1"), ("kind", "NetworkPolicy"), ("metadata", Map(("name", "nexus-default-deny-ingress"))), ("spec", Map(
+                ("podSelector", Map(("matchLabels", Map(("app.kubernetes.io/part-of", KubernetesWorkload.PartOf))))),
+                ("policyTypes", new[] { "Ingress" })))),
+        ]);
+        files["base/kustomization.yaml"] = Documents(
+        [
+            Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
+                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml").ToArray())),
+        ]);
+
+        var gateways = projects.Where(p => !p.HasAnnotationOfType<NexusServiceAnnotation>()).Select(p => p.Name).ToList();
+        foreach (var environment in KubernetesEnvironment.All)
+        {
+            files[$"overlays/{environment.Name}/namespace.yaml"] = Documents(
+            [
+                // Kubernetes' restricted Pod Security Standard: every Nexus pod meets it, and the namespace enforces it.
+                Map(("apiVersion", "v1"), ("kind", "Namespace"), ("metadata", Map(("name", environment.Namespace), ("labels", Map(
+                    ("pod-security.kubernetes.io/enforce", "restricted"),
+                    ("pod-security.kubernetes.io/enforce-version", "latest")))))),
+            ]);
+            files[$"overlays/{environment.Name}/kustomization.yaml"] = Documents(
+            [
+                Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
+                    ("namespace", environment.Namespace),
+                    ("resources", new[] { "namespace.yaml", "../../base" }),
+                    ("labels", new[] { Map(("pairs", Map(("nexus.io/environment", environment.Name)))) }),
+                    ("images", projects.Select(p => Map(("name", $"nexus-{p.Name}"), ("newTag", environment.ImageTag))).ToArray()),
+                    ("replicas", gateways.Select(g => Map(("name", g), ("count", environment.GatewayReplicas))).ToArray())),
+            ]);
+        }
+
+        return files;
+    }
+}
