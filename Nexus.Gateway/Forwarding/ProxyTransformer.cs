@@ -74,8 +74,8 @@ internal sealed class ProxyTransformer(Upstream upstream, string? pathOverride, 
             // Tells nginx and similar proxies in front of the gateway not to buffer the stream either.
             httpContext.Response.Headers["X-Accel-Buffering"] = "no";
             proxyResponse.Content = coding.Length == 0
-                ? new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage), keepLength: false)
-                : new ObservedContent(proxyResponse.Content, s => new CodedStream(new SseUsageStream(ContentCodings.Decoder(s, coding), state.Meter, state.StripUsage), coding), keepLength: false);
+                ? new ObservedContent(proxyResponse.Content, s => new SseUsageStream(s, state.Meter, state.StripUsage, endsWithDone: state.OpenAIErrors), keepLength: false)
+                : new ObservedContent(proxyResponse.Content, s => new CodedStream(new SseUsageStream(ContentCodings.Decoder(s, coding), state.Meter, state.StripUsage, endsWithDone: state.OpenAIErrors), coding), keepLength: false);
         }
         else if (coding is not null && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {

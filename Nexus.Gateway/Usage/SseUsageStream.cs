@@ -5,10 +5,12 @@ namespace Nexus.Gateway.Usage;
 
 /// <summary>
 /// Reads an upstream SSE stream event by event on its way to the client: takes the usage, drops the usage-only chunk
-/// for a client that did not ask for it, and turns a stream cut off before <c>[DONE]</c> into an SSE error event
-/// instead of a clean end. Each event passes on as soon as its blank line arrives.
+/// for a client that did not ask for it, and turns a stream cut off into an SSE error event instead of a clean end.
+/// Each event passes on as soon as its blank line arrives. An OpenAI stream (<paramref name="endsWithDone"/>) is cut
+/// off when it ends before <c>[DONE]</c>; any other service's stream has no such marker, so only a broken connection
+/// cuts it off, and a clean end is a clean end.
 /// </summary>
-internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage) : BufferedUsageStream
+internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripUsage, bool endsWithDone) : BufferedUsageStream
 {
     private static readonly byte[] CutOffEvent = Encoding.UTF8.GetBytes(
         "event: error\ndata: {\"error\":{\"message\":\"The upstream stream ended before the answer was complete.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_cut\"}}\n\n");
@@ -31,7 +33,7 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
 
         if (read <= 0)
         {
-            if (!meter.Done)
+            if (!meter.Done && (read < 0 || endsWithDone))
             {
                 meter.CutOff = true;
                 Output.Write(CutOffEvent);

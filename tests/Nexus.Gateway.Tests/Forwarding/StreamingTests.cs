@@ -1,3 +1,4 @@
+using System.Net;
 using Nexus.Gateway.Tests.Infrastructure;
 
 namespace Nexus.Gateway.Tests.Forwarding;
@@ -100,5 +101,50 @@ public sealed class StreamingTests
         client.Dispose();
 
         await upstream.StreamAborted.Task.WaitAsync(Wait);
+    }
+
+    private const string ServiceEvents = "event: sources\ndata: {\"n\":1}\n\nevent: done\ndata: {}\n\n";
+
+    [Fact]
+    public async Task Stream_ServiceEventsEndingWithoutDone_ReachTheClientAsSentWithNoErrorAdded()
+    {
+        // Only OpenAI's streams end with [DONE]: a service's own event stream that ends cleanly is complete.
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(ServiceEvents);
+        });
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Nexus:Gateway:Routes:Services:events:0:Url"] = upstream.BaseAddress.ToString() });
+        var (_, _, key) = await gateway.CreateKeyAsync();
+        using var client = gateway.Client(key);
+
+        using var response = await client.PostAsJsonAsync("v1/services/events/answer", new { question = "why" });
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        body.ShouldBe(ServiceEvents);
+    }
+
+    [Fact]
+    public async Task Stream_ServiceEventsBrokenOff_EndWithSseErrorEvent()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("event: sources\ndata: {\"n\":1}\n\n");
+            await context.Response.Body.FlushAsync();
+            // Give the event time to arrive: a reset makes the receiver drop data it has not read yet.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            context.Abort();
+        });
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Nexus:Gateway:Routes:Services:events:0:Url"] = upstream.BaseAddress.ToString() });
+        var (_, _, key) = await gateway.CreateKeyAsync();
+        using var client = gateway.Client(key);
+
+        using var response = await client.PostAsJsonAsync("v1/services/events/answer", new { question = "why" });
+        var body = await response.Content.ReadAsStringAsync();
+
+        body.ShouldStartWith("event: sources");
+        body.TrimEnd().ShouldEndWith("\"code\":\"upstream_stream_cut\"}}");
     }
 }
