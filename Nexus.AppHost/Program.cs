@@ -26,9 +26,13 @@ var gateway = builder.AddProject<Projects.Nexus_Gateway>("gateway")
 
 // Services: one line each (and a ProjectReference in Nexus.AppHost.csproj, which generates Projects.*); a stable port
 // for one a person opens (port: 8400, external: true); more settings chain on the line (.WithOptionalReference(nexusdb)).
-builder.AddNexusService<Projects.Nexus_Services_Inference>("inference", gateway, registrationToken).WithKubernetesResources(memoryRequest: "512Mi", memoryLimit: "1Gi");
+var inference = builder.AddNexusService<Projects.Nexus_Services_Inference>("inference", gateway, registrationToken).WithKubernetesResources(memoryRequest: "512Mi", memoryLimit: "1Gi");
 builder.AddNexusService<Projects.Nexus_Services_Speech>("speech", gateway, registrationToken);
 builder.AddNexusService<Projects.Nexus_Services_Ocr>("ocr", gateway, registrationToken);
 builder.AddNexusService<Projects.Nexus_Services_Image>("image", gateway, registrationToken);
+// Knowledge embeds with the inference service's local model directly: through the gateway it would need a tenant key,
+// which only an operator can create (set Knowledge__Gateway__ApiKey in its environment for answers and gateway audit).
+builder.AddNexusService<Projects.Nexus_Services_Knowledge>("knowledge", gateway, registrationToken).WithOptionalReference(nexusdb).WithEnvironment("Knowledge__Embeddings__Url", inference.GetEndpoint("http"));
+builder.AddNexusService<Projects.Nexus_Ui>("ui", gateway, registrationToken, port: 8400, external: true);
 
 builder.Build().Run();
