@@ -32,7 +32,7 @@ builder.AddNexusService<Projects.Nexus_Services_Ocr>("ocr", gateway, registratio
 builder.AddNexusService<Projects.Nexus_Services_Image>("image", gateway, registrationToken);
 // Knowledge embeds with the inference service's local model directly: through the gateway it would need a tenant key,
 // which only an operator can create (set Knowledge__Gateway__ApiKey in its environment for answers and gateway audit).
-builder.AddNexusService<Projects.Nexus_Services_Knowledge>("knowledge", gateway, registrationToken).WithOptionalReference(nexusdb).WithEnvironment("Knowledge__Embeddings__Url", inference.GetEndpoint("http"));
+builder.AddNexusService<Projects.Nexus_Services_Knowledge>("knowledge", gateway, registrationToken).WithOptionalReference(nexusdb).WithReference(inference).WithEnvironment("Knowledge__Embeddings__Url", inference.GetEndpoint("http"));
 builder.AddNexusService<Projects.Nexus_Ui>("ui", gateway, registrationToken, port: 8400, external: true);
 
 builder.Build().Run();

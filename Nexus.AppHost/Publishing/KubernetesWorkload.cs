@@ -11,8 +11,8 @@ internal static class KubernetesWorkload
     public const string PartOf = "nexus";
     public const string RoleLabel = "nexus.io/role";
 
-    public static async Task<List<object>> ObjectsAsync(ProjectResource project, KubernetesValues values, DistributedApplicationExecutionContext execution,
-        CancellationToken ct)
+    public static async Task<List<object>> ObjectsAsync(ProjectResource project, IReadOnlyList<string> callers, KubernetesValues values,
+        DistributedApplicationExecutionContext execution, CancellationToken ct)
     {
         var name = project.Name;
         var role = project.HasAnnotationOfType<NexusServiceAnnotation>() ? "service" : "gateway";
@@ -38,7 +38,8 @@ internal static class KubernetesWorkload
             Map(("apiVersion", "v1"), ("kind", "Service"), ("metadata", metadata), ("spec", Map(
                 ("selector", selector),
                 ("ports", new[] { Map(("name", "http"), ("port", KubernetesValues.ServicePort(endpoint)), ("targetPort", "http"), ("protocol", "TCP")) })))),
-            // An external endpoint (the gateway, a UI) is reached from anywhere; every other service only from the gateway.
+            // An external endpoint (the gateway, a UI) is reached from anywhere; every other service only from the gateway
+            // and from the services that reference it.
             Map(("apiVersion", "networking.k8s.io/v1"), ("kind", "NetworkPolicy"), ("metadata", metadata), ("spec", Map(
                 ("podSelector", Map(("matchLabels", selector))),
                 ("policyTypes", new[] { "Ingress" }),
@@ -46,7 +47,9 @@ internal static class KubernetesWorkload
                 {
                     endpoint.IsExternal
                         ? Map(("ports", new[] { http }))
-                        : Map(("from", new[] { Map(("podSelector", Map(("matchLabels", Map((RoleLabel, "gateway")))))) }), ("ports", new[] { http })),
+                        : Map(("from", callers.Select(caller => Map(("podSelector", Map(("matchLabels", Map(("app.kubernetes.io/name", caller)))))))
+                            .Prepend(Map(("podSelector", Map(("matchLabels", Map((RoleLabel, "gateway")))))))
+                            .ToArray()), ("ports", new[] { http })),
                 })))),
         ];
 

@@ -17,7 +17,12 @@ internal static class KubernetesWriter
         var projects = model.Resources.OfType<ProjectResource>().ToList();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var project in projects)
-            files[$"base/{project.Name}.yaml"] = Documents(await KubernetesWorkload.ObjectsAsync(project, values, execution, ct).ConfigureAwait(false));
+        {
+            // Services that reference this project call it directly (as knowledge calls inference), not through the gateway.
+            var callers = projects.Where(p => p != project && p.Annotations.OfType<ResourceRelationshipAnnotation>().Any(r => r.Type == "Reference" && r.Resource == project))
+                .Select(p => p.Name).ToList();
+            files[$"base/{project.Name}.yaml"] = Documents(await KubernetesWorkload.ObjectsAsync(project, callers, values, execution, ct).ConfigureAwait(false));
+        }
 
         files["base/network-policies.yaml"] = Documents(
         [
