@@ -105,17 +105,23 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void Base_NetworkPolicies_LetOnlyTheGatewayReachTheServicesAndGuardTheGatewayWithABudget()
+    public void Base_NetworkPolicies_LetOnlyTheGatewayAndReferencingServicesReachTheServicesAndGuardTheGatewayWithABudget()
     {
         var objects = BaseObjects();
         var policies = objects.Where(o => Kind(o) == "NetworkPolicy").ToDictionary(o => (string)Get(o, "metadata", "name")!);
 
         Get(policies["nexus-default-deny-ingress"], "spec", "ingress").ShouldBeNull();
-        foreach (var service in new[] { "inference", "speech", "ocr", "image" })
+        foreach (var service in new[] { "speech", "ocr", "image", "knowledge" })
         {
             var from = (List<object>)Get(((List<object>)Get(policies[service], "spec", "ingress")!)[0], "from")!;
             Get(from.ShouldHaveSingleItem(service), "podSelector", "matchLabels", "nexus.io/role").ShouldBe("gateway", service);
         }
+
+        // Knowledge references the inference service (it embeds with it directly): the one service another may call.
+        var inference = (List<object>)Get(((List<object>)Get(policies["inference"], "spec", "ingress")!)[0], "from")!;
+        inference.Count.ShouldBe(2);
+        Get(inference[0], "podSelector", "matchLabels", "nexus.io/role").ShouldBe("gateway");
+        Get(inference[1], "podSelector", "matchLabels", "app.kubernetes.io/name").ShouldBe("knowledge");
 
         Get(((List<object>)Get(policies["gateway"], "spec", "ingress")!)[0], "from").ShouldBeNull();
         objects.ShouldContain(o => Kind(o) == "PodDisruptionBudget" && (string)Get(o, "metadata", "name")! == "gateway");
