@@ -14,7 +14,6 @@ namespace Nexus.Services.Image.Tests;
 /// </summary>
 public sealed class ThroughGatewayTests
 {
-    private const string AdminKey = "nxadm-image-e2e-admin-key";
     private const string Model = "sdxl_base";
 
     [Fact]
@@ -22,26 +21,18 @@ public sealed class ThroughGatewayTests
     {
         await using var a1111 = await FakeAutomatic1111.StartAsync();
         await using var service = await ImageHost.StartAsync(new Dictionary<string, string?> { ["Image:Automatic1111Url"] = a1111.Url });
-        var gateway = await StartGatewayAsync(service.BaseAddress);
-        try
-        {
-            var gatewayUrl = TestWebHost.BaseAddress(gateway);
-            var image = await GenerateAsync(gatewayUrl, await CreateKeyAsync(gatewayUrl));
+        await using var gateway = await StartGatewayAsync(service.BaseAddress);
+        var image = await GenerateAsync(gateway);
 
-            image.ImageUri.GetLeftPart(UriPartial.Authority).ShouldBe(gatewayUrl.GetLeftPart(UriPartial.Authority));
-            image.ImageUri.AbsolutePath.ShouldStartWith("/v1/images/files/");
-            image.ImageUri.ToString().ShouldNotContain(service.BaseAddress.Authority);
-            // The link is the credential, as OpenAI's image URLs are: a plain download, no key.
-            using var download = new HttpClient();
-            using var response = await download.GetAsync(image.ImageUri);
-            response.StatusCode.ShouldBe(HttpStatusCode.OK);
-            response.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
-            (await response.Content.ReadAsByteArrayAsync())[..8].ShouldBe(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A });
-        }
-        finally
-        {
-            await TestWebHost.StopAsync(gateway);
-        }
+        image.ImageUri.GetLeftPart(UriPartial.Authority).ShouldBe(gateway.Url.GetLeftPart(UriPartial.Authority));
+        image.ImageUri.AbsolutePath.ShouldStartWith("/v1/images/files/");
+        image.ImageUri.ToString().ShouldNotContain(service.BaseAddress.Authority);
+        // The link is the credential, as OpenAI's image URLs are: a plain download, no key.
+        using var download = new HttpClient();
+        using var response = await download.GetAsync(image.ImageUri);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
+        (await response.Content.ReadAsByteArrayAsync())[..8].ShouldBe(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A });
     }
 
     [Fact]
@@ -50,24 +41,16 @@ public sealed class ThroughGatewayTests
         await using var a1111 = await FakeAutomatic1111.StartAsync();
         await using var service = await ImageHost.StartAsync(new Dictionary<string, string?> { ["Image:Automatic1111Url"] = a1111.Url });
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var gateway = await StartGatewayAsync(service.BaseAddress, time);
-        try
-        {
-            var gatewayUrl = TestWebHost.BaseAddress(gateway);
-            var link = (await GenerateAsync(gatewayUrl, await CreateKeyAsync(gatewayUrl))).ImageUri.ToString();
-            var token = link[(link.LastIndexOf('/') + 1)..^4];
-            var altered = link.Replace(token, token[..10] + (token[10] == 'A' ? 'B' : 'A') + token[11..], StringComparison.Ordinal);
-            using var download = new HttpClient();
+        await using var gateway = await StartGatewayAsync(service.BaseAddress, time);
+        var link = (await GenerateAsync(gateway)).ImageUri.ToString();
+        var token = link[(link.LastIndexOf('/') + 1)..^4];
+        var altered = link.Replace(token, token[..10] + (token[10] == 'A' ? 'B' : 'A') + token[11..], StringComparison.Ordinal);
+        using var download = new HttpClient();
 
-            await ShouldBeNotFoundAsync(download, altered);
-            (await download.GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.OK);
-            time.Advance(TimeSpan.FromMinutes(61));
-            await ShouldBeNotFoundAsync(download, link);
-        }
-        finally
-        {
-            await TestWebHost.StopAsync(gateway);
-        }
+        await ShouldBeNotFoundAsync(download, altered);
+        (await download.GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        time.Advance(TimeSpan.FromMinutes(61));
+        await ShouldBeNotFoundAsync(download, link);
     }
 
     private static async Task ShouldBeNotFoundAsync(HttpClient client, string link)
@@ -77,42 +60,21 @@ public sealed class ThroughGatewayTests
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>().ShouldBe("image_not_found");
     }
 
-    private static async Task<GeneratedImage> GenerateAsync(Uri gateway, string key)
+    private static async Task<GeneratedImage> GenerateAsync(TestGateway gateway)
     {
-        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(gateway, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+        var (_, key) = await gateway.CreateTenantKeyAsync("painters");
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(gateway.Url, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
         var result = await client.GetImageClient(Model).GenerateImageAsync("a red fox", new ImageGenerationOptions { ResponseFormat = GeneratedImageFormat.Uri, Size = new GeneratedImageSize(256, 256) });
         return result.Value;
     }
 
     /// <summary>The gateway with a static route to the service for its Automatic1111 model.</summary>
-    private static async Task<WebApplication> StartGatewayAsync(Uri service, TimeProvider? time = null)
-    {
-        var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Nexus:Name"] = "gateway",
-            ["Nexus:Registry:Enabled"] = "false",
-            ["Nexus:Gateway:BootstrapAdminKey"] = AdminKey,
-            ["Nexus:Gateway:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"nexus-image-e2e-{Guid.NewGuid():N}.db"),
-            [$"Nexus:Gateway:Routes:Models:{Model}:0:Url"] = service.ToString(),
-        });
-        if (time is not null) builder.Services.AddSingleton(time);
-        builder.AddServiceDefaults();
-        builder.AddNexusGateway();
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapNexusGateway();
-        await TestWebHost.StartAsync(app);
-        return app;
-    }
-
-    private static async Task<string> CreateKeyAsync(Uri gateway)
-    {
-        using var admin = new HttpClient { BaseAddress = gateway };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
-        var tenant = await (await admin.PostAsJsonAsync("admin/tenants", new { name = "painters" })).Content.ReadFromJsonAsync<JsonObject>();
-        var key = await (await admin.PostAsJsonAsync($"admin/tenants/{tenant!["id"]}/keys", new { name = "e2e" })).Content.ReadFromJsonAsync<JsonObject>();
-        return key!["key"]!.GetValue<string>();
-    }
+    private static Task<TestGateway> StartGatewayAsync(Uri service, TimeProvider? time = null) =>
+        TestGateway.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Nexus:Registry:Enabled"] = "false",
+                [$"Nexus:Gateway:Routes:Models:{Model}:0:Url"] = service.ToString(),
+            },
+            services => { if (time is not null) services.AddSingleton(time); });
 }
