@@ -84,8 +84,8 @@ public sealed class ThroughGatewayTests
         return result.Value;
     }
 
-    /// <summary>The gateway with a static route to the service for its Automatic1111 model.</summary>
-    private static async Task<WebApplication> StartGatewayAsync(Uri service, TimeProvider? time = null)
+    /// <summary>The gateway with a static route to the service for its Automatic1111 model (when given), and any other settings.</summary>
+    internal static async Task<WebApplication> StartGatewayAsync(Uri? service, TimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
         var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
         builder.Logging.ClearProviders();
@@ -95,8 +95,9 @@ public sealed class ThroughGatewayTests
             ["Nexus:Registry:Enabled"] = "false",
             ["Nexus:Gateway:BootstrapAdminKey"] = AdminKey,
             ["Nexus:Gateway:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"nexus-image-e2e-{Guid.NewGuid():N}.db"),
-            [$"Nexus:Gateway:Routes:Models:{Model}:0:Url"] = service.ToString(),
         });
+        if (service is not null) builder.Configuration[$"Nexus:Gateway:Routes:Models:{Model}:0:Url"] = service.ToString();
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         if (time is not null) builder.Services.AddSingleton(time);
         builder.AddServiceDefaults();
         builder.AddNexusGateway();
@@ -107,7 +108,7 @@ public sealed class ThroughGatewayTests
         return app;
     }
 
-    private static async Task<string> CreateKeyAsync(Uri gateway)
+    internal static async Task<string> CreateKeyAsync(Uri gateway)
     {
         using var admin = new HttpClient { BaseAddress = gateway };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
