@@ -22,6 +22,7 @@ internal static class AdminApi
         admin.MapPut("/keys/{id}/policy", UpdateKeyPolicyAsync).WithSummary("Replaces a key's policy.");
         admin.MapDelete("/keys/{id}", RevokeKeyAsync).WithSummary("Revokes a key, on every replica within a second.");
         admin.MapRoutesAdminApi();
+        admin.MapMcpRoutesAdminApi();
         admin.MapGet("/canaries", GetCanaries).WithSummary("Canary splits and whether they were rolled back.");
         admin.MapPost("/canaries/{route}/reset", ResetCanary).WithSummary("Clears a canary's counts and rollback, sending it traffic again.");
         admin.MapGet("/usage", GetUsageAsync).WithSummary("Token usage by tenant, key and model.");

@@ -4,6 +4,7 @@ using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Server;
 using Nexus.Gateway.Forwarding;
 using Nexus.Gateway.Mcp;
+using Nexus.Gateway.Mcp.Routes;
 using Nexus.ServiceDefaults.Mcp;
 
 namespace Microsoft.Extensions.Hosting;
@@ -15,9 +16,10 @@ public static class GatewayMcpExtensions
 
     /// <summary>
     /// The MCP server with the gateway's tools, configured after the service defaults' own (these options win). Clients
-    /// of the 2026-07-28 revision are served per request; clients of the initialize handshake (most desktop clients
-    /// today) get a session, which carries <c>tools/list_changed</c>, is bounded in number and idle time, and ends on
-    /// <c>DELETE</c>.
+    /// of the 2026-07-28 revision are served per request and hear of <c>tools/list_changed</c> on a
+    /// <c>subscriptions/listen</c> stream (<see cref="McpListeners"/>); clients of the initialize handshake (most
+    /// desktop clients today) get a session, which carries <c>tools/list_changed</c>, is bounded in number and idle
+    /// time, and ends on <c>DELETE</c>.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayMcp(this IHostApplicationBuilder builder)
     {
@@ -28,14 +30,17 @@ public static class GatewayMcpExtensions
         services.TryAddSingleton<HostServesMcp>();
         services.TryAddSingleton<GatewayTools>();
         services.TryAddSingleton<McpSessions>();
+        services.TryAddSingleton<McpListeners>();
         services.TryAddSingleton<PipelineToolCaller>();
         services.TryAddSingleton<McpGuard>();
+        services.AddGatewayMcpRoutes();
         services.AddHostedService<ToolListNotifier>();
 
         services.AddMcpServer()
             .WithHttpTransport()
             .WithListToolsHandler(McpToolHandlers.ListToolsAsync)
-            .WithCallToolHandler(McpToolHandlers.CallToolAsync);
+            .WithCallToolHandler(McpToolHandlers.CallToolAsync)
+            .WithSubscriptionsListenHandler((request, cancellationToken) => request.Services!.GetRequiredService<McpListeners>().ListenAsync(request, cancellationToken));
         services.AddOptions<McpServerOptions>().Configure(mcp => mcp.Capabilities!.Tools!.ListChanged = true);
         services.AddOptions<HttpServerTransportOptions>().Configure<IOptions<McpGatewayOptions>, McpSessions>((transport, options, sessions) =>
         {
@@ -55,7 +60,7 @@ public static class GatewayMcpExtensions
     public static IEndpointRouteBuilder MapGatewayMcp(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.ServiceProvider.GetRequiredService<PipelineToolCaller>().Use(GatewayPipeline.Build(app));
+        app.ServiceProvider.GetRequiredService<PipelineToolCaller>().Use(GatewayPipeline.Build(app), McpRoutePipeline.Build(app));
         var guard = app.ServiceProvider.GetRequiredService<McpGuard>();
         app.MapMcp(Path).ExcludeFromDescription().Add(endpoint =>
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using ModelContextProtocol;
 using Nexus.Contract;
 using Nexus.Gateway.Forwarding;
+using Nexus.Gateway.Mcp.Routes;
 using Nexus.Gateway.Registry;
 using Nexus.ServiceDefaults.Mcp;
 
@@ -28,8 +29,8 @@ internal sealed class ToolCatalog(IReadOnlyList<GatewayTool> tools)
         var text = new StringBuilder();
         foreach (var tool in Tools)
         {
-            text.Append(JsonSerializer.Serialize(tool.Tool.Tool, McpJsonUtilities.DefaultOptions)).Append('\n');
-            text.AppendJoin(',', tool.Models).Append('\n');
+            text.Append(JsonSerializer.Serialize(tool.Definition, McpJsonUtilities.DefaultOptions)).Append('\n');
+            text.Append(tool.PolicyInputs).Append('\n');
         }
 
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
@@ -37,26 +38,28 @@ internal sealed class ToolCatalog(IReadOnlyList<GatewayTool> tools)
 }
 
 /// <summary>
-/// The gateway's tools: one per function of every ready registered instance's descriptor. Built again only when the
-/// registry's snapshot changes; each descriptor's tools are built once, however often its instance renews.
+/// The gateway's tools: one per function of every ready registered instance's descriptor, then the tools of every
+/// reachable MCP route. Built again only when the registry's snapshot or the routes' tools change; each descriptor's
+/// tools are built once, however often its instance renews.
 /// </summary>
-internal sealed class GatewayTools(IServiceRegistry registry)
+internal sealed class GatewayTools(IServiceRegistry registry, McpRouteConnector routes)
 {
     /// <summary>MCP's tool-name rule, which <c>service.function</c> meets for every valid descriptor (63 + 1 + 64).</summary>
     private const int MaxNameLength = 128;
 
     private readonly ConditionalWeakTable<NexusServiceDescriptor, IReadOnlyList<(FunctionDescriptor Function, FunctionTool Tool)>> _byDescriptor = [];
     // One object, so a reader never pairs one snapshot with another's catalog.
-    private sealed record Built(IReadOnlyList<RegisteredInstance> Snapshot, ToolCatalog Catalog);
+    private sealed record Built(IReadOnlyList<RegisteredInstance> Snapshot, long RoutesVersion, ToolCatalog Catalog);
 
     private Built? _current;
 
     public ToolCatalog Current()
     {
         var snapshot = registry.Snapshot();
-        if (Volatile.Read(ref _current) is { } current && ReferenceEquals(current.Snapshot, snapshot)) return current.Catalog;
+        var routesVersion = routes.Version;
+        if (Volatile.Read(ref _current) is { } current && ReferenceEquals(current.Snapshot, snapshot) && current.RoutesVersion == routesVersion) return current.Catalog;
         var catalog = Build(snapshot);
-        Volatile.Write(ref _current, new Built(snapshot, catalog));
+        Volatile.Write(ref _current, new Built(snapshot, routesVersion, catalog));
         return catalog;
     }
 
@@ -73,10 +76,14 @@ internal sealed class GatewayTools(IServiceRegistry registry)
                 foreach (var (function, tool) in ToolsOf(instance.Descriptor))
                 {
                     if (!seen.Add(function.Name)) continue;
-                    tools.Add(new GatewayTool(tool.Tool.Name, service.Key, tool, GatewayEndpoints.ServedBy(function.Method, function.Path), models));
+                    tools.Add(new FunctionGatewayTool(tool.Tool.Name, service.Key, tool, GatewayEndpoints.ServedBy(function.Method, function.Path), models));
                 }
             }
         }
+
+        // A registered service's function wins over a route's tool of the same name (a route named like a service).
+        var names = tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        tools.AddRange(routes.Tools().Where(t => names.Add(t.Name)));
 
         tools.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return new ToolCatalog(tools);

@@ -29,6 +29,15 @@ public sealed class McpGatewayOptions
     /// <summary>Tools per <c>tools/list</c> page; a longer list carries a <c>nextCursor</c>.</summary>
     [Range(1, 10_000)]
     public int PageSize { get; set; } = 100;
+
+    /// <summary>
+    /// How often the MCP routes are read from the store and every route's server is listed again: how soon a route
+    /// added on another replica, a server without sessions that changed its tools, or a server that came back is seen.
+    /// </summary>
+    public TimeSpan RouteRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long connecting to an MCP route's server and listing its tools may take before the route counts as down.</summary>
+    public TimeSpan RouteConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Checks what data annotations cannot, reporting every error together.</summary>
@@ -38,6 +47,8 @@ internal sealed class McpGatewayOptionsValidation : IValidateOptions<McpGatewayO
     {
         var errors = new List<string>();
         if (options.SessionIdleTimeout <= TimeSpan.Zero) errors.Add($"{McpGatewayOptions.SectionName}:SessionIdleTimeout must be positive.");
+        if (options.RouteRefreshInterval <= TimeSpan.Zero) errors.Add($"{McpGatewayOptions.SectionName}:RouteRefreshInterval must be positive.");
+        if (options.RouteConnectTimeout <= TimeSpan.Zero) errors.Add($"{McpGatewayOptions.SectionName}:RouteConnectTimeout must be positive.");
         if (options.MaxSessionsPerKey > options.MaxSessions) errors.Add($"{McpGatewayOptions.SectionName}:MaxSessionsPerKey must not exceed MaxSessions.");
         foreach (var origin in options.AllowedOrigins)
         {

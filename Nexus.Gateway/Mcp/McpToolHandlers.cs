@@ -24,7 +24,7 @@ internal static class McpToolHandlers
         if (more) page.RemoveAt(pageSize);
         return ValueTask.FromResult(new ListToolsResult
         {
-            Tools = [.. page.Select(t => t.Tool.Tool)],
+            Tools = [.. page.Select(t => t.Definition)],
             NextCursor = more ? EncodeCursor(page[^1].Name) : null,
         });
     }
@@ -39,8 +39,12 @@ internal static class McpToolHandlers
         var tool = services.GetRequiredService<GatewayTools>().Current().Find(name)
             ?? throw new McpProtocolException($"Unknown tool: '{name}'.", McpErrorCode.InvalidParams);
         var arguments = FunctionTool.Arguments(context.Params?.Arguments);
-        var errors = tool.Tool.Validate(arguments);
-        if (errors.Count > 0) return ToolResults.Error($"Invalid arguments for {name}: {string.Join("; ", errors)}");
+        // A route's server checks its own tools' arguments; a service function's are checked here, before forwarding.
+        if (tool is FunctionGatewayTool function && function.Function.Validate(arguments) is { Count: > 0 } errors)
+        {
+            return ToolResults.Error($"Invalid arguments for {name}: {string.Join("; ", errors)}");
+        }
+
         return await services.GetRequiredService<PipelineToolCaller>().CallAsync(context, caller, tool, arguments, cancellationToken);
     }
 

@@ -1,10 +1,11 @@
 using Nexus.Gateway.Keys;
+using Nexus.Gateway.Mcp.Routes;
 using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
 namespace Nexus.Gateway.Storage;
 
-/// <summary>The gateway's durable state: tenants, keys, settings, static routes and the audit trail. SQLite or PostgreSQL.</summary>
+/// <summary>The gateway's durable state: tenants, keys, settings, static routes, MCP routes and the audit trail. SQLite or PostgreSQL.</summary>
 public interface IGatewayStore
 {
     Task MigrateAsync(CancellationToken cancellationToken);
@@ -46,6 +47,13 @@ public interface IGatewayStore
     Task<StoredRoute> PutRouteAsync(RouteKind kind, string name, IReadOnlyList<StaticUpstream> upstreams, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task<bool> DeleteRouteAsync(RouteKind kind, string name, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredMcpRoute>> ListMcpRoutesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces an MCP route; its <see cref="StoredMcpRoute.UpdatedAt"/> only ever grows, as a route's does.</summary>
+    Task<StoredMcpRoute> PutMcpRouteAsync(string name, McpRouteUpstream upstream, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<bool> DeleteMcpRouteAsync(string name, CancellationToken cancellationToken);
 
     Task WriteAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken);
 

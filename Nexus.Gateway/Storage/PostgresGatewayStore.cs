@@ -26,6 +26,7 @@ internal sealed class PostgresGatewayStore(NpgsqlDataSource dataSource, ILogger<
         CREATE INDEX ix_audit_at ON audit (at);
         """,
         RoutesMigration,
+        McpRoutesMigration,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

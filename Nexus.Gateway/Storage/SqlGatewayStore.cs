@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Nexus.Contract;
 using Nexus.Gateway.Keys;
+using Nexus.Gateway.Mcp.Routes;
 using Nexus.Gateway.Routing.Static;
 using Nexus.Gateway.Usage;
 
@@ -176,6 +177,39 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
             ("kind", kind.Name()), ("name", name)) == 1;
     }
 
+    /// <summary>Migration 3, the same in both dialects: MCP routes from the admin API (the upstream, its credentials included, as JSON).</summary>
+    protected const string McpRoutesMigration =
+        "CREATE TABLE mcp_routes (name TEXT PRIMARY KEY, upstream TEXT NOT NULL, updated_at BIGINT NOT NULL);";
+
+    public async Task<IReadOnlyList<StoredMcpRoute>> ListMcpRoutesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Sql.CommandFor(connection, "SELECT name, upstream, updated_at AS updatedat FROM mcp_routes ORDER BY name", null);
+        return await Sql.ListAsync(command, ReadMcpRoute, cancellationToken);
+    }
+
+    public async Task<StoredMcpRoute> PutMcpRouteAsync(string name, McpRouteUpstream upstream, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Sql.CommandFor(connection,
+            """
+            INSERT INTO mcp_routes (name, upstream, updated_at) VALUES (@name, @upstream, @at)
+            ON CONFLICT (name) DO UPDATE SET upstream = excluded.upstream,
+                updated_at = CASE WHEN excluded.updated_at > mcp_routes.updated_at THEN excluded.updated_at ELSE mcp_routes.updated_at + 1 END
+            RETURNING updated_at
+            """,
+            null,
+            ("name", name), ("upstream", JsonSerializer.Serialize(upstream, NexusJson.Options)), ("at", at.ToUnixTimeMilliseconds()));
+        var updatedAt = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return new StoredMcpRoute(name, upstream, FromUnix(updatedAt));
+    }
+
+    public async Task<bool> DeleteMcpRouteAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await Sql.ExecuteAsync(connection, "DELETE FROM mcp_routes WHERE name = @name", null, cancellationToken, ("name", name)) == 1;
+    }
+
     /// <summary>The audit table's columns, in the order the stores write them.</summary>
     protected const string AuditColumns =
         "at, tenant_id, key_id, endpoint, model, instance, status, prompt_tokens, completion_tokens, latency_ms, overhead_ms, request_id, trace_id";
@@ -268,6 +302,10 @@ internal abstract class SqlGatewayStore(ILogger logger) : IGatewayStore
     private static StoredRoute ReadRoute(DbDataReader r) => new(
         r.GetString(0) == RouteKind.Model.Name() ? RouteKind.Model : RouteKind.Service, r.GetString(1),
         JsonSerializer.Deserialize<List<StaticUpstream>>(r.GetString(2), NexusJson.Options) ?? [], FromUnix(r.GetInt64(3)));
+
+    /// <summary>A row of <see cref="ListMcpRoutesAsync"/>: name, upstream, updated_at.</summary>
+    private static StoredMcpRoute ReadMcpRoute(DbDataReader r) => new(
+        r.GetString(0), JsonSerializer.Deserialize<McpRouteUpstream>(r.GetString(1), NexusJson.Options) ?? new McpRouteUpstream(), FromUnix(r.GetInt64(2)));
 
     /// <summary>A row of <see cref="QueryAuditAsync"/>: the audit table's columns, id first.</summary>
     private static AuditRecord ReadAudit(DbDataReader r) => new()

@@ -28,6 +28,7 @@ internal sealed class SqliteGatewayStore(string connectionString, ILogger<Sqlite
         CREATE INDEX ix_audit_at ON audit (at);
         """,
         RoutesMigration,
+        McpRoutesMigration,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

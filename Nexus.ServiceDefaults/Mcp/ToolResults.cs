@@ -12,7 +12,8 @@ public static class ToolResults
     public static CallToolResult Error(string message) => new() { IsError = true, Content = [new TextContentBlock { Text = message }] };
 
     /// <summary>
-    /// JSON as <c>structuredContent</c> (when an object) plus its text, audio and images as MCP audio/image content
+    /// JSON as <c>structuredContent</c> (when an object) plus its text (OpenAI's image answer: its images as MCP image
+    /// content instead of the text), audio and images as MCP audio/image content
     /// with their MIME type, other text as text; a failure status as a tool error carrying the service's own message.
     /// </summary>
     public static CallToolResult FromResponse(string function, int status, string? mediaType, byte[] body)
@@ -28,10 +29,11 @@ public static class ToolResults
             try { json = JsonNode.Parse(text); }
             catch (JsonException) { json = null; }
 
-            // MCP's structuredContent is an object; any other JSON value stays text only.
+            // MCP's structuredContent is an object; any other JSON value stays text only. Images go as image content
+            // in place of their text (a second copy of the base64 would only weigh on the client).
             return new CallToolResult
             {
-                Content = [new TextContentBlock { Text = text }],
+                Content = (json is JsonObject answer ? ImageResults.From(answer) : null) ?? [new TextContentBlock { Text = text }],
                 StructuredContent = json is JsonObject ? JsonSerializer.SerializeToElement(json) : null,
             };
         }
