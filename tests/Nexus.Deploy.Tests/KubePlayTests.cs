@@ -14,7 +14,7 @@ public sealed class KubePlayTests(ImagesFixture images, ITestOutputHelper output
     {
         Skip.If(images.SkipReason is not null, images.SkipReason);
         var kustomized = await KubePlay.KustomizeAsync("dev");
-        output.WriteLine($"podman does not play: {string.Join(", ", PodmanKubeRendering.SkippedKinds(kustomized))}");
+        output.WriteLine($"left out: {string.Join(", ", PodmanKubeRendering.SkippedKinds(kustomized))}");
         await using var play = await KubePlay.CreateAsync(output);
         var containers = new[] { KubePlay.Container("gateway", "gateway"), KubePlay.Container("speech", "speech") };
         try

@@ -100,12 +100,14 @@ internal sealed class KubePlay : IAsyncDisposable
     {
         var file = Path.Combine(_directory, name + ".json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(values.ToDictionary(v => v.Key, v => Convert.ToBase64String(Encoding.UTF8.GetBytes(v.Value)))));
-        await Quietly("secret", "rm", name); // left by a run that was killed
+        await Quietly(log: false, "secret", "rm", name); // left by a run that was killed
         await Podman.RunAsync(TimeSpan.FromMinutes(1), "secret", "create", name, file);
         File.Delete(file);
     }
 
-    private async Task Quietly(params string[] arguments)
+    private Task Quietly(params string[] arguments) => Quietly(log: true, arguments);
+
+    private async Task Quietly(bool log, params string[] arguments)
     {
         try
         {
@@ -113,7 +115,7 @@ internal sealed class KubePlay : IAsyncDisposable
         }
         catch (InvalidOperationException exception)
         {
-            _output.WriteLine(exception.Message);
+            if (log) _output.WriteLine(exception.Message);
         }
     }
 }

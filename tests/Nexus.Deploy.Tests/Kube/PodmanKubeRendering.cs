@@ -11,8 +11,9 @@ internal sealed record PlayedDeployment(string Name, string Source, string Image
 /// <summary>
 /// Turns <c>kubectl kustomize</c> output into what <c>podman kube play</c> (4.3) runs like a cluster would, changing only
 /// what podman lacks; the pod and container security contexts, resources, volumes and secret references stay as
-/// generated. Podman plays Deployments (one pod each), ConfigMaps and PersistentVolumeClaims, and skips every other kind:
-/// Namespace, Service, NetworkPolicy, PodDisruptionBudget and CronJob are left out here. What stands in for them:
+/// generated. Podman plays Deployments (one pod each), ConfigMaps and PersistentVolumeClaims (as named volumes) and
+/// skips every other kind (Namespace, Service, NetworkPolicy, PodDisruptionBudget, CronJob); only the
+/// Deployments the test names are rendered, so the backups' claim is left out too. What stands in for the rest:
 /// <list type="bullet">
 /// <item>Services: podman has no Service proxy. A Service's name becomes a <c>hostAliases</c> entry of every pod for
 /// the address of the pod behind it, and a URL with the Service's port uses the container's port.</item>
@@ -48,7 +49,7 @@ internal static class PodmanKubeRendering
         return writer.ToString();
     }
 
-    /// <summary>The kinds of the kustomize output that podman does not play, for the test's log.</summary>
+    /// <summary>The kinds of the kustomize output left out (every kind but Deployment), for the test's log.</summary>
     public static IReadOnlyList<string> SkippedKinds(string kustomized) =>
         Parse(kustomized).Select(Kind).Where(k => k != "Deployment").Distinct().ToList()!;
 
