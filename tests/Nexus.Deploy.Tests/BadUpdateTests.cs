@@ -53,10 +53,12 @@ public sealed class BadUpdateTests(ImagesFixture images, ITestOutputHelper outpu
                 instance =>
                 {
                     if (instance is not null) seen.Add(GatewayClient.State(instance));
-                    return instance is not null && GatewayClient.State(instance) == "unhealthy";
+                    // An instance that was never ready stays "registering"; the reason names the failed probe.
+                    return instance is not null && GatewayClient.State(instance) == "registering" && instance["stateReason"]?.GetValue<string>() is { Length: > 0 };
                 },
                 "version 2 to register and fail its readiness probe", TimeSpan.FromMinutes(2));
-            v2!["baseUrl"]!.GetValue<string>().ShouldBe($"http://{play.Ip(3)}:8080");
+            output.WriteLine($"version 2: {v2!["state"]} ({v2["stateReason"]})");
+            v2["baseUrl"]!.GetValue<string>().ShouldBe($"http://{play.Ip(3)}:8080");
             await RequestsAsync(statuses, 20); // version 2 is registered and not ready: traffic goes on
 
             await play.DownAsync("v2");
