@@ -53,8 +53,9 @@ public sealed class BadUpdateTests(ImagesFixture images, ITestOutputHelper outpu
                 instance =>
                 {
                     if (instance is not null) seen.Add(GatewayClient.State(instance));
-                    // An instance that was never ready stays "registering"; the reason names the failed probe.
-                    return instance is not null && GatewayClient.State(instance) == "registering" && instance["stateReason"]?.GetValue<string>() is { Length: > 0 };
+                    // An instance that was never ready stays "registering"; once probed, the reason names /health's 503.
+                    return instance is not null && GatewayClient.State(instance) == "registering"
+                        && instance["stateReason"]?.GetValue<string>() is { } reason && reason.Contains("503", StringComparison.Ordinal);
                 },
                 "version 2 to register and fail its readiness probe", TimeSpan.FromMinutes(2));
             output.WriteLine($"version 2: {v2!["state"]} ({v2["stateReason"]})");

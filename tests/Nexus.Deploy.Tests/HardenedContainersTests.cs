@@ -75,7 +75,7 @@ public sealed class HardenedContainersTests(ImagesFixture images, ITestOutputHel
         }
         finally
         {
-            await Podman.RunAsync(TimeSpan.FromMinutes(2), "rm", "-f", "--time", "5", gatewayName, speechName);
+            await Podman.RunAsync(TimeSpan.FromMinutes(2), "rm", "-f", "-v", "--time", "5", gatewayName, speechName);
         }
     }
 }

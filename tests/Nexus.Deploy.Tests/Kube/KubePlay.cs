@@ -63,7 +63,12 @@ internal sealed class KubePlay : IAsyncDisposable
     }
 
     /// <summary>Stops and removes the pods of an earlier <see cref="PlayAsync"/>, as deleting their Deployment would.</summary>
-    public Task DownAsync(string name) => Podman.RunAsync(TimeSpan.FromMinutes(2), "kube", "down", Path.Combine(_directory, name + ".yaml"));
+    public async Task DownAsync(string name)
+    {
+        var file = Path.Combine(_directory, name + ".yaml");
+        await Podman.RunAsync(TimeSpan.FromMinutes(2), "kube", "down", file);
+        _played.Remove(file);
+    }
 
     /// <summary>Podman names a Deployment's container <c>&lt;deployment&gt;-pod-0-&lt;container&gt;</c>.</summary>
     public static string Container(string deployment, string container) => $"{deployment}-pod-0-{container}";
