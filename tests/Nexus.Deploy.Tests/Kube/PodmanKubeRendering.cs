@@ -22,7 +22,7 @@ internal sealed record PlayedDeployment(string Name, string Source, string Image
 /// gateway's registry probes itself (<c>/health</c>), which the tests rely on.</item>
 /// <item>Container ports: podman publishes a <c>containerPort</c> on the host's same port; pods are reached at their own
 /// address instead, as in a cluster.</item>
-/// <item>The downward API: <c>status.podIP</c> and <c>$(VAR)</c> references are filled in as the kubelet would.</item>
+/// <item>The downward API: <c>status.podIP</c> and the <c>$(POD_IP)</c> reference are filled in as the kubelet would.</item>
 /// <item>External infrastructure (the <c>nexus-infrastructure</c> Secret: PostgreSQL, Redis, etcd): the references are
 /// removed, so the gateway runs on its embedded stores, in an <c>emptyDir</c> at <c>/data</c>.</item>
 /// </list>
