@@ -7,11 +7,14 @@ namespace Nexus.Cli;
 internal static class CliApp
 {
     public const string Usage = """
-        usage: nexus backup <dir>  [--postgres <connection string> | --sqlite <file>] [--pg-bin <dir>]
-               nexus restore <dir> [--postgres <connection string> | --sqlite <file>] [--pg-bin <dir>] [--force]
+        usage: nexus backup <dir>  [--data gateway|agents] [--postgres <connection string> | --sqlite <file>] [--pg-bin <dir>] [--timestamped]
+               nexus restore <dir> [--data gateway|agents] [--postgres <connection string> | --sqlite <file>] [--pg-bin <dir>] [--force]
 
-        The database is PostgreSQL when --postgres (or ConnectionStrings__nexusdb) gives an Npgsql connection string,
-        otherwise the SQLite file of --sqlite (or Nexus__Gateway__SqlitePath, default nexus-gateway.db).
+        --data chooses whose data: the gateway's (default) or the agents'. The database is PostgreSQL when --postgres (or
+        ConnectionStrings__nexusdb, for the agents ConnectionStrings__agentsdb) gives an Npgsql connection string, otherwise
+        the SQLite file of --sqlite (or Nexus__Gateway__SqlitePath, default nexus-gateway.db; for the agents
+        Agents__SqlitePath, default nexus-agents.db).
+        backup --timestamped writes into a new directory in <dir> named by the UTC time.
         restore refuses a database that already holds tables unless --force.
         """;
 
@@ -29,13 +32,14 @@ internal static class CliApp
             var database = arguments.Database();
             if (arguments.Command == CliCommand.Backup)
             {
-                var manifest = await BackupRunner.BackupAsync(database, arguments.Directory, cancellationToken);
-                await output.WriteLineAsync($"backed up {manifest.Source} to {arguments.Directory} ({manifest.Files.Sum(f => f.Bytes)} bytes)");
+                var directory = arguments.BackupDirectory(DateTimeOffset.UtcNow);
+                var manifest = await BackupRunner.BackupAsync(database, directory, cancellationToken);
+                await output.WriteLineAsync($"backed up the {manifest.DataName} data ({manifest.Source}) to {directory} ({manifest.Files.Sum(f => f.Bytes)} bytes)");
             }
             else
             {
                 var manifest = await BackupRunner.RestoreAsync(database, arguments.Directory, arguments.Force, cancellationToken);
-                await output.WriteLineAsync($"restored the {manifest.Source} backup of {manifest.CreatedAt:O} from {arguments.Directory}");
+                await output.WriteLineAsync($"restored the {manifest.DataName} data ({manifest.Source}) backed up at {manifest.CreatedAt:O} from {arguments.Directory}");
             }
 
             return 0;

@@ -8,11 +8,17 @@ internal enum CliCommand
     Restore,
 }
 
-/// <summary>The parsed command line; settings not given fall back to the gateway's own environment variables.</summary>
-internal sealed record CliArguments(CliCommand Command, string Directory, string? Postgres, string Sqlite, string? PgBin, bool Force)
+/// <summary>The parsed command line; settings not given fall back to the environment variables of the service whose data
+/// it is (<see cref="BackupDataSet"/>).</summary>
+internal sealed record CliArguments(CliCommand Command, string Directory, BackupDataSet Data, string? Postgres, string Sqlite, string? PgBin, bool Force, bool Timestamped)
 {
     public IBackupDatabase Database() =>
-        Postgres is { Length: > 0 } ? new PostgresDatabase(Postgres, PgBin) : new SqliteDatabase(Sqlite);
+        Postgres is { Length: > 0 } ? new PostgresDatabase(Postgres, PgBin, Data) : new SqliteDatabase(Sqlite, Data);
+
+    /// <summary>Where this run writes: the directory given, or with <c>--timestamped</c> a new one in it named by the UTC
+    /// time (a CronJob's container has no shell to name it).</summary>
+    public string BackupDirectory(DateTimeOffset now) =>
+        Timestamped ? Path.Combine(Directory, now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)) : Directory;
 
     public static bool TryParse(string[] args, Func<string, string?> environment, out CliArguments arguments, out string problem)
     {
@@ -34,20 +40,33 @@ internal sealed record CliArguments(CliCommand Command, string Directory, string
                 return false;
         }
 
-        string? postgres = environment("ConnectionStrings__nexusdb");
-        var sqlite = environment("Nexus__Gateway__SqlitePath") ?? "nexus-gateway.db";
-        string? pgBin = environment("NEXUS_PG_BIN");
-        var force = false;
+        string? postgres = null, sqlite = null, pgBin = environment("NEXUS_PG_BIN");
+        var data = BackupDataSet.Gateway;
+        bool force = false, timestamped = false;
         for (var i = 2; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--force" when command == CliCommand.Restore: force = true; continue;
-                case "--postgres" or "--sqlite" or "--pg-bin" when i + 1 < args.Length:
+                case "--timestamped" when command == CliCommand.Backup: timestamped = true; continue;
+                case "--postgres" or "--sqlite" or "--pg-bin" or "--data" when i + 1 < args.Length:
                     var value = args[++i];
-                    if (args[i - 1] == "--postgres") postgres = value;
-                    else if (args[i - 1] == "--sqlite") { sqlite = value; postgres = null; }
-                    else pgBin = value;
+                    switch (args[i - 1])
+                    {
+                        case "--postgres": postgres = value; break;
+                        case "--sqlite": sqlite = value; break;
+                        case "--pg-bin": pgBin = value; break;
+                        default:
+                            if (BackupDataSet.All.SingleOrDefault(d => d.Name == value) is not { } known)
+                            {
+                                problem = $"unknown --data '{value}': {string.Join(" or ", BackupDataSet.All.Select(d => d.Name))}";
+                                return false;
+                            }
+
+                            data = known;
+                            break;
+                    }
+
                     continue;
                 default:
                     problem = $"unexpected argument '{args[i]}'";
@@ -55,7 +74,10 @@ internal sealed record CliArguments(CliCommand Command, string Directory, string
             }
         }
 
-        arguments = new CliArguments(command, args[1], postgres, sqlite, pgBin, force);
+        // --sqlite chooses the file even when the service's environment names a PostgreSQL database.
+        if (sqlite is null) postgres ??= environment(data.PostgresVariable);
+        sqlite ??= environment(data.SqliteVariable) ?? data.SqliteFile;
+        arguments = new CliArguments(command, args[1], data, postgres, sqlite, pgBin, force, timestamped);
         return true;
     }
 }

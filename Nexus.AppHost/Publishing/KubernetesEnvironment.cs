@@ -1,16 +1,17 @@
 namespace Nexus.AppHost.Publishing;
 
-/// <summary>An environment's overlay: its namespace, the image tag it runs and the gateway's replicas.</summary>
+/// <summary>An environment's overlay: its namespace, the image tag it runs, the gateway's replicas and when backups run.</summary>
 /// <param name="Name">The overlay's folder under <c>overlays/</c> and the <c>nexus.io/environment</c> label.</param>
 /// <param name="Namespace">Where it runs.</param>
 /// <param name="ImageTag">The tag of every Nexus image (a CI build pushes images tagged by branch).</param>
 /// <param name="GatewayReplicas">Several gateways share limits, keys and the registry through Redis, PostgreSQL and etcd.</param>
-internal sealed record KubernetesEnvironment(string Name, string Namespace, string ImageTag, int GatewayReplicas)
+/// <param name="BackupSchedule">When the backup CronJob runs (cron syntax, UTC).</param>
+internal sealed record KubernetesEnvironment(string Name, string Namespace, string ImageTag, int GatewayReplicas, string BackupSchedule)
 {
     /// <summary>dev: one of everything; main (production, synced from the main branch): two gateways.</summary>
     public static IReadOnlyList<KubernetesEnvironment> All { get; } =
     [
-        new("dev", "nexus-dev", "dev", GatewayReplicas: 1),
-        new("main", "nexus", "main", GatewayReplicas: 2),
+        new("dev", "nexus-dev", "dev", GatewayReplicas: 1, BackupSchedule: "30 4 * * *"),
+        new("main", "nexus", "main", GatewayReplicas: 2, BackupSchedule: KubernetesBackupJob.DefaultSchedule),
     ];
 }

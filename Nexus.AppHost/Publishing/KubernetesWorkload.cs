@@ -84,24 +84,15 @@ internal static class KubernetesWorkload
             ("resources", Map(
                 ("requests", Map(("cpu", resources.CpuRequest), ("memory", resources.MemoryRequest))),
                 ("limits", Map(("cpu", resources.CpuLimit), ("memory", resources.MemoryLimit))))),
-            ("securityContext", Map(
-                ("allowPrivilegeEscalation", false),
-                ("readOnlyRootFilesystem", true),
-                ("capabilities", Map(("drop", new[] { "ALL" }))))),
-            ("volumeMounts", new[] { Map(("name", "tmp"), ("mountPath", "/tmp")) }));
+            ("securityContext", KubernetesPodSecurity.Container()),
+            ("volumeMounts", new[] { KubernetesPodSecurity.TmpMount() }));
         return Map(
             ("automountServiceAccountToken", false),
             // No *_SERVICE_HOST variables for every Service in the namespace: addresses come from the environment above.
             ("enableServiceLinks", false),
-            ("securityContext", Map(
-                ("runAsNonRoot", true),
-                ("runAsUser", 10001),
-                ("runAsGroup", 10001),
-                ("fsGroup", 10001),
-                ("seccompProfile", Map(("type", "RuntimeDefault"))))),
+            ("securityContext", KubernetesPodSecurity.Pod()),
             ("containers", new[] { container }),
-            // The root file system is read-only: /tmp (ASP.NET Core's and .NET's scratch space) is the one writable path.
-            ("volumes", new[] { Map(("name", "tmp"), ("emptyDir", Map(("sizeLimit", "256Mi")))) }));
+            ("volumes", new[] { KubernetesPodSecurity.TmpVolume() }));
     }
 
     /// <summary>The project's environment in publish mode, as the manifest has it (<c>HTTP_PORTS</c>, references,
@@ -112,9 +103,18 @@ internal static class KubernetesWorkload
         var configuration = await ExecutionConfigurationBuilder.Create(project).WithEnvironmentVariablesConfig()
             .BuildAsync(execution, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct).ConfigureAwait(false);
         if (configuration.Exception is { } exception) throw new DistributedApplicationException($"The environment of {project.Name}: {exception.Message}", exception);
-        return configuration.EnvironmentVariablesWithUnprocessed
+        var env = configuration.EnvironmentVariablesWithUnprocessed
             .Select(variable => (object)values.Env(variable.Key,
                 variable.Value.Unprocessed is IManifestExpressionProvider expression ? expression.ValueExpression : variable.Value.Processed))
             .ToList();
+        // A service registers each pod by the pod's own address, so the registry probes and balances every replica (the
+        // pod's host name, which it would advertise otherwise, resolves nowhere else in a cluster).
+        if (project.HasAnnotationOfType<NexusServiceAnnotation>())
+        {
+            env.Add(Map(("name", "POD_IP"), ("valueFrom", Map(("fieldRef", Map(("fieldPath", "status.podIP")))))));
+            env.Add(Map(("name", "Nexus__AdvertisedUrl"), ("value", $"http://$(POD_IP):{KubernetesValues.ContainerPort}")));
+        }
+
+        return env;
     }
 }

@@ -4,7 +4,8 @@ namespace Nexus.AppHost.Publishing;
 
 /// <summary>
 /// The files of the Kubernetes output, by path relative to the output directory: <c>base/</c> (one file per project,
-/// the default-deny policy, the kustomization) and <c>overlays/{dev,main}/</c> (namespace, image tags, replicas).
+/// the default-deny policy, the backup CronJob, the kustomization) and <c>overlays/{dev,main}/</c> (namespace, image tags,
+/// replicas, the backup schedule).
 /// </summary>
 internal static class KubernetesWriter
 {
@@ -31,11 +32,14 @@ internal static class KubernetesWriter
                 ("podSelector", Map(("matchLabels", Map(("app.kubernetes.io/part-of", KubernetesWorkload.PartOf))))),
                 ("policyTypes", new[] { "Ingress" })))),
         ]);
+        var backup = KubernetesBackupJob.Objects(model, values);
+        if (backup.Count > 0) files["base/backup.yaml"] = Documents(backup);
         files["base/kustomization.yaml"] = Documents(
         [
             Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
-                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml").ToArray())),
+                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml").Concat(backup.Count > 0 ? ["backup.yaml"] : []).ToArray())),
         ]);
+        var images = projects.Select(p => $"nexus-{p.Name}").Concat(backup.Count > 0 ? [KubernetesBackupJob.Image] : []).ToList();
 
         var gateways = projects.Where(p => !p.HasAnnotationOfType<NexusServiceAnnotation>()).Select(p => p.Name).ToList();
         foreach (var environment in KubernetesEnvironment.All)
@@ -47,14 +51,16 @@ internal static class KubernetesWriter
                     ("pod-security.kubernetes.io/enforce", "restricted"),
                     ("pod-security.kubernetes.io/enforce-version", "latest")))))),
             ]);
+            if (backup.Count > 0) files[$"overlays/{environment.Name}/backup-schedule.yaml"] = Documents([KubernetesBackupJob.SchedulePatch(environment)]);
             files[$"overlays/{environment.Name}/kustomization.yaml"] = Documents(
             [
                 Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
                     ("namespace", environment.Namespace),
                     ("resources", new[] { "namespace.yaml", "../../base" }),
                     ("labels", new[] { Map(("pairs", Map(("nexus.io/environment", environment.Name)))) }),
-                    ("images", projects.Select(p => Map(("name", $"nexus-{p.Name}"), ("newTag", environment.ImageTag))).ToArray()),
-                    ("replicas", gateways.Select(g => Map(("name", g), ("count", environment.GatewayReplicas))).ToArray())),
+                    ("images", images.Select(image => Map(("name", image), ("newTag", environment.ImageTag))).ToArray()),
+                    ("replicas", gateways.Select(g => Map(("name", g), ("count", environment.GatewayReplicas))).ToArray()),
+                    ("patches", backup.Count > 0 ? new[] { Map(("path", "backup-schedule.yaml")) } : null)),
             ]);
         }
 

@@ -4,9 +4,15 @@ using System.Text.Json.Serialization;
 
 namespace Nexus.Cli.Backups;
 
-/// <summary>manifest.json of a backup directory: what was backed up, when, by which version, and each file's checksum.</summary>
-internal sealed record BackupManifest(int Format, string Source, DateTimeOffset CreatedAt, string ToolVersion, long? SchemaVersion, IReadOnlyList<BackupFile> Files)
+/// <summary>manifest.json of a backup directory: whose data (<paramref name="Data"/>: gateway or agents; absent in backups
+/// made before the agents' data could be backed up, which are all the gateway's), from which database, when, by which
+/// version, and each file's checksum.</summary>
+internal sealed record BackupManifest(int Format, string Source, string? Data, DateTimeOffset CreatedAt, string ToolVersion, long? SchemaVersion, IReadOnlyList<BackupFile> Files)
 {
+    /// <summary>Whose data the backup holds.</summary>
+    [JsonIgnore]
+    public string DataName => Data ?? BackupDataSet.Gateway.Name;
+
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;
 

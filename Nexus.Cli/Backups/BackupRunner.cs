@@ -17,7 +17,7 @@ internal static class BackupRunner
         var files = new List<BackupFile>();
         foreach (var name in names) files.Add(await BackupFile.DescribeAsync(directory, name, cancellationToken));
 
-        var manifest = new BackupManifest(BackupManifest.CurrentFormat, database.Source, createdAt, ToolVersion, schemaVersion, files);
+        var manifest = new BackupManifest(BackupManifest.CurrentFormat, database.Source, database.Data.Name, createdAt, ToolVersion, schemaVersion, files);
         await manifest.WriteAsync(directory, cancellationToken);
         return manifest;
     }
@@ -25,6 +25,7 @@ internal static class BackupRunner
     public static async Task<BackupManifest> RestoreAsync(IBackupDatabase database, string directory, bool force, CancellationToken cancellationToken)
     {
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
+        if (manifest.DataName != database.Data.Name) throw new BackupException($"the backup holds the {manifest.DataName} data, the target is for the {database.Data.Name} data (--data)");
         if (manifest.Source != database.Source) throw new BackupException($"the backup is of {manifest.Source}, the target is {database.Source}");
         await manifest.VerifyAsync(directory, cancellationToken);
         if (!force && !await database.IsEmptyAsync(cancellationToken))

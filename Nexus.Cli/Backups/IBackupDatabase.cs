@@ -1,10 +1,13 @@
 namespace Nexus.Cli.Backups;
 
-/// <summary>One kind of gateway database, dumped to and restored from files in a backup directory.</summary>
+/// <summary>One kind of service database, dumped to and restored from files in a backup directory.</summary>
 internal interface IBackupDatabase
 {
     /// <summary>What the manifest records as the source: <c>postgresql</c> or <c>sqlite</c>.</summary>
     string Source { get; }
+
+    /// <summary>Whose data it holds.</summary>
+    BackupDataSet Data { get; }
 
     /// <summary>Writes the database's dump into <paramref name="directory"/> and returns the files' names.</summary>
     Task<IReadOnlyList<string>> DumpAsync(string directory, CancellationToken cancellationToken);

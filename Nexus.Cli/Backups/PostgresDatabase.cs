@@ -3,21 +3,22 @@ using Npgsql;
 
 namespace Nexus.Cli.Backups;
 
-/// <summary>The gateway's PostgreSQL database, dumped with pg_dump in its custom format (compressed, restorable table by
+/// <summary>A service's PostgreSQL database, dumped with pg_dump in its custom format (compressed, restorable table by
 /// table) and loaded with pg_restore. The connection goes to both through libpq's environment variables, so the
 /// password never appears on a command line.</summary>
-internal sealed class PostgresDatabase(string connectionString, string? pgBin) : IBackupDatabase
+internal sealed class PostgresDatabase(string connectionString, string? pgBin, BackupDataSet data) : IBackupDatabase
 {
-    private const string DumpFile = "nexusdb.dump";
-
+    private readonly string _dumpFile = data.PostgresDumpFile;
     private readonly NpgsqlConnectionStringBuilder _connection = Parse(connectionString);
 
     public string Source => "postgresql";
 
+    public BackupDataSet Data => data;
+
     public async Task<IReadOnlyList<string>> DumpAsync(string directory, CancellationToken cancellationToken)
     {
-        await RunAsync("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file", Path.Combine(directory, DumpFile)], cancellationToken);
-        return [DumpFile];
+        await RunAsync("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file", Path.Combine(directory, _dumpFile)], cancellationToken);
+        return [_dumpFile];
     }
 
     public async Task<long?> SchemaVersionAsync(CancellationToken cancellationToken)
@@ -36,11 +37,11 @@ internal sealed class PostgresDatabase(string connectionString, string? pgBin) :
 
     public async Task RestoreAsync(string directory, IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
-        if (files is not [DumpFile]) throw new BackupException($"a PostgreSQL backup holds one file, {DumpFile}");
+        if (files.Count != 1 || files[0] != _dumpFile) throw new BackupException($"a PostgreSQL backup of the {data.Name} holds one file, {_dumpFile}");
         // One transaction: a restore that fails half way leaves the database as it was. --clean drops what a forced
         // restore replaces; on an empty database it has nothing to drop.
         await RunAsync("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-            "--dbname", _connection.Database ?? "postgres", Path.Combine(directory, DumpFile)], cancellationToken);
+            "--dbname", _connection.Database ?? "postgres", Path.Combine(directory, _dumpFile)], cancellationToken);
     }
 
     private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)

@@ -2,24 +2,25 @@ using Microsoft.Data.Sqlite;
 
 namespace Nexus.Cli.Backups;
 
-/// <summary>The gateway's embedded SQLite file, copied with SQLite's online backup API: a consistent copy even while the
-/// gateway writes to it (a file copy of a database in WAL mode could miss committed pages).</summary>
-internal sealed class SqliteDatabase(string path) : IBackupDatabase
+/// <summary>A service's embedded SQLite file, copied with SQLite's online backup API: a consistent copy even while the
+/// service writes to it (a file copy of a database in WAL mode could miss committed pages).</summary>
+internal sealed class SqliteDatabase(string path, BackupDataSet data) : IBackupDatabase
 {
-    private const string DumpFile = "nexus-gateway.db";
-
+    private readonly string _dumpFile = data.SqliteFile;
     public string Source => "sqlite";
+
+    public BackupDataSet Data => data;
 
     public Task<IReadOnlyList<string>> DumpAsync(string directory, CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) throw new BackupException($"the SQLite file {path} does not exist");
         using (var source = Open(path, SqliteOpenMode.ReadOnly))
-        using (var target = Open(Path.Combine(directory, DumpFile), SqliteOpenMode.ReadWriteCreate))
+        using (var target = Open(Path.Combine(directory, _dumpFile), SqliteOpenMode.ReadWriteCreate))
         {
             source.BackupDatabase(target);
         }
 
-        return Task.FromResult<IReadOnlyList<string>>([DumpFile]);
+        return Task.FromResult<IReadOnlyList<string>>([_dumpFile]);
     }
 
     public async Task<long?> SchemaVersionAsync(CancellationToken cancellationToken)
@@ -41,9 +42,9 @@ internal sealed class SqliteDatabase(string path) : IBackupDatabase
 
     public Task RestoreAsync(string directory, IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
-        if (files is not [DumpFile]) throw new BackupException($"a SQLite backup holds one file, {DumpFile}");
+        if (files.Count != 1 || files[0] != _dumpFile) throw new BackupException($"a SQLite backup of the {data.Name} holds one file, {_dumpFile}");
         // The backup API replaces every page of the target in one step, so a failure leaves the old database whole.
-        using var source = Open(Path.Combine(directory, DumpFile), SqliteOpenMode.ReadOnly);
+        using var source = Open(Path.Combine(directory, _dumpFile), SqliteOpenMode.ReadOnly);
         using var target = Open(path, SqliteOpenMode.ReadWriteCreate);
         source.BackupDatabase(target);
         return Task.CompletedTask;

@@ -2,7 +2,7 @@
 # Builds the Nexus images: a self-contained publish of each deployable, then the one Containerfile over it.
 #
 #   deploy/images/build.sh                  every image
-#   deploy/images/build.sh gateway speech   only these
+#   deploy/images/build.sh gateway speech   only these (gateway speech ocr image inference knowledge agents ui cli)
 #
 # Environment:
 #   BASE      base image (default mcr.microsoft.com/dotnet/runtime-deps:10.0). BASE=local builds
@@ -23,13 +23,17 @@ version="${VERSION:-$(git -C "$root" describe --tags --always 2>/dev/null || ech
 source_url="${SOURCE:-$(git -C "$root" remote get-url origin 2>/dev/null || true)}"
 revision="$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
 
-# name|project|Debian packages its engines need
+# name|project|Debian packages its engines need|executable (when not the project's name)
 images=(
   "gateway|Nexus.Gateway/Nexus.Gateway.csproj|"
   "speech|Nexus.Services/Nexus.Services.Speech/Nexus.Services.Speech.csproj|espeak-ng pocketsphinx pocketsphinx-en-us ffmpeg"
   "ocr|Nexus.Services/Nexus.Services.Ocr/Nexus.Services.Ocr.csproj|tesseract-ocr tesseract-ocr-eng"
   "image|Nexus.Services/Nexus.Services.Image/Nexus.Services.Image.csproj|"
   "inference|Nexus.Services/Nexus.Services.Inference/Nexus.Services.Inference.csproj|"
+  "knowledge|Nexus.Services/Nexus.Services.Knowledge/Nexus.Services.Knowledge.csproj|poppler-utils"
+  "agents|Nexus.Agents/Nexus.Agents.csproj|"
+  "ui|Nexus.Ui/Nexus.Ui.csproj|"
+  "cli|Nexus.Cli/Nexus.Cli.csproj|postgresql-client|nexus"
 )
 
 local_base() {
@@ -48,9 +52,9 @@ local_base() {
 
 wanted=("$@")
 for entry in "${images[@]}"; do
-  IFS='|' read -r name project packages <<<"$entry"
+  IFS='|' read -r name project packages app <<<"$entry"
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]]; then continue; fi
-  app="$(basename "$project" .csproj)"
+  app="${app:-$(basename "$project" .csproj)}"
   context="$out/$name"
   rm -rf "$context/app"
   echo "== $name: publishing $app" >&2

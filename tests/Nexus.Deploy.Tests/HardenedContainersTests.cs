@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Nexus.Testing;
 using Xunit.Abstractions;
 
 namespace Nexus.Deploy.Tests;
@@ -9,7 +6,8 @@ namespace Nexus.Deploy.Tests;
 /// dropped, no new privileges and user ai: speech registers with the gateway and a request through it returns audio.
 /// Both containers use the host's network (each on a free loopback port): it needs no bridge, firewall or DNS
 /// plugin, and the gateway's registry accepts a loopback address on a port other than its own.</summary>
-public sealed class HardenedContainersTests(ImagesFixture images, ITestOutputHelper output) : IClassFixture<ImagesFixture>
+[Collection(ImagesCollection.Name)]
+public sealed class HardenedContainersTests(ImagesFixture images, ITestOutputHelper output)
 {
     private const string AdminKey = "nxadm-deploy-test-admin-key";
     private const string RegistrationToken = "deploy-test-registration-token";
@@ -50,34 +48,14 @@ public sealed class HardenedContainersTests(ImagesFixture images, ITestOutputHel
                 (await Podman.RunAsync(TimeSpan.FromMinutes(1), "inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}", name)).Trim().ShouldBe("10001:10001 true");
             }
 
-            using var admin = new HttpClient { BaseAddress = new Uri(gatewayUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
-            admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
-            await Eventually.WaitAsync(
-                async () =>
-                {
-                    try
-                    {
-                        return await admin.GetStringAsync("v1/registry/instances?state=ready");
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return string.Empty; // the gateway is still starting
-                    }
-                },
-                instances => instances.Contains("\"service\":\"speech\"", StringComparison.Ordinal),
-                "the speech container to be ready in the gateway's registry",
-                TimeSpan.FromMinutes(2));
-            var key = await CreateTenantKeyAsync(admin);
+            using var gateway = new GatewayClient(gatewayUrl, AdminKey);
+            await gateway.WaitUntilReadyAsync("speech", TimeSpan.FromMinutes(2));
+            await gateway.CreateTenantKeyAsync();
 
-            using var client = new HttpClient { BaseAddress = new Uri(gatewayUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
-            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
-            using var response = await client.PostAsJsonAsync("v1/audio/speech", new { model = "tts-1", input = "Hello from a hardened container.", voice = "alloy", response_format = "wav" });
+            var (status, audio) = await gateway.SpeakAsync("Hello from a hardened container.");
 
-            var audio = await response.Content.ReadAsByteArrayAsync();
-            ((int)response.StatusCode).ShouldBe(200, System.Text.Encoding.UTF8.GetString(audio));
-            audio[..4].ShouldBe("RIFF"u8.ToArray());
-            audio[8..12].ShouldBe("WAVE"u8.ToArray());
-            audio.Length.ShouldBeGreaterThan(10_000);
+            status.ShouldBe(200, System.Text.Encoding.UTF8.GetString(audio));
+            GatewayClient.ShouldBeWav(audio);
         }
         catch
         {
@@ -97,14 +75,7 @@ public sealed class HardenedContainersTests(ImagesFixture images, ITestOutputHel
         }
         finally
         {
-            await Podman.RunAsync(TimeSpan.FromMinutes(2), "rm", "-f", "--time", "5", gatewayName, speechName);
+            await Podman.RunAsync(TimeSpan.FromMinutes(2), "rm", "-f", "-v", "--time", "5", gatewayName, speechName);
         }
-    }
-
-    private static async Task<string> CreateTenantKeyAsync(HttpClient admin)
-    {
-        var tenant = await (await admin.PostAsJsonAsync("admin/tenants", new { name = "containers" })).Content.ReadFromJsonAsync<JsonObject>();
-        var key = await (await admin.PostAsJsonAsync($"admin/tenants/{tenant!["id"]}/keys", new { name = "deploy-test" })).Content.ReadFromJsonAsync<JsonObject>();
-        return key!["key"]!.GetValue<string>();
     }
 }

@@ -33,7 +33,7 @@ public sealed class KubernetesTests
     }
 
     [SkippableFact]
-    public async Task Kustomize_BaseAndEachOverlay_BuildsWithTheOverlaysNamespaceTagsAndReplicas()
+    public async Task Kustomize_BaseAndEachOverlay_BuildsWithTheOverlaysNamespaceTagsReplicasAndBackupSchedule()
     {
         var kubectl = TestPrograms.Require("kubectl");
         var root = Path.Combine(TestEnvironment.RepositoryRoot(), "deploy", "kubernetes");
@@ -51,6 +51,10 @@ public sealed class KubernetesTests
                 Containers(deployment).ShouldAllBe(c => ((string)c["image"]).EndsWith(":" + environment, StringComparison.Ordinal));
             var gateway = objects.Single(o => Kind(o) == "Deployment" && (string)Get(o, "metadata", "name")! == "gateway");
             Get(gateway, "spec", "replicas").ShouldBe(environment == "main" ? "2" : "1");
+            var backup = objects.Single(o => Kind(o) == "CronJob");
+            Get(backup, "spec", "schedule").ShouldBe(environment == "main" ? "0 3 * * *" : "30 4 * * *", directory);
+            ((List<object>)Get(backup, "spec", "jobTemplate", "spec", "template", "spec", "containers")!).Cast<Dictionary<object, object>>()
+                .ShouldAllBe(c => (string)c["image"] == "nexus-cli:" + environment);
         }
     }
 
@@ -125,6 +129,43 @@ public sealed class KubernetesTests
 
         Get(((List<object>)Get(policies["gateway"], "spec", "ingress")!)[0], "from").ShouldBeNull();
         objects.ShouldContain(o => Kind(o) == "PodDisruptionBudget" && (string)Get(o, "metadata", "name")! == "gateway");
+    }
+
+    [Fact]
+    public void Base_BackupCronJob_RunsTheCliHardenedIntoAClaimWithTheDatabaseFromTheSecret()
+    {
+        var objects = BaseObjects();
+        var cronJob = objects.Single(o => Kind(o) == "CronJob" && (string)Get(o, "metadata", "name")! == "nexus-backup");
+        Get(cronJob, "spec", "concurrencyPolicy").ShouldBe("Forbid");
+        Get(cronJob, "spec", "schedule").ShouldNotBeNull();
+        var pod = Get(cronJob, "spec", "jobTemplate", "spec", "template", "spec")!;
+        Get(pod, "securityContext", "runAsNonRoot").ShouldBe("true");
+        Get(pod, "restartPolicy").ShouldBe("Never");
+        var claim = ((List<object>)Get(pod, "volumes")!).Cast<Dictionary<object, object>>().Single(v => v.ContainsKey("persistentVolumeClaim"));
+        Get(claim, "persistentVolumeClaim", "claimName").ShouldBe("nexus-backups");
+        objects.ShouldContain(o => Kind(o) == "PersistentVolumeClaim" && (string)Get(o, "metadata", "name")! == "nexus-backups");
+
+        var container = ((List<object>)Get(pod, "containers")!).Cast<Dictionary<object, object>>().Single(c => (string)c["name"] == "gateway");
+        container["image"].ShouldBe("nexus-cli");
+        ((List<object>)container["args"]).Cast<string>().ShouldBe(["backup", "/backups/gateway", "--data", "gateway", "--timestamped"]);
+        Get(container, "securityContext", "readOnlyRootFilesystem").ShouldBe("true");
+        ((List<object>)Get(container, "securityContext", "capabilities", "drop")!).Cast<string>().ShouldBe(["ALL"]);
+        var env = ((List<object>)container["env"]).Cast<Dictionary<object, object>>().ShouldHaveSingleItem();
+        env["name"].ShouldBe("ConnectionStrings__nexusdb");
+        Get(env, "valueFrom", "secretKeyRef", "name").ShouldBe("nexus-infrastructure");
+        ((List<object>)container["volumeMounts"]).Cast<Dictionary<object, object>>().Select(m => (string)m["mountPath"]).ShouldBe(["/tmp", "/backups"]);
+    }
+
+    [Fact]
+    public void Base_Services_AdvertiseTheirPodAddressSoTheRegistryProbesEveryReplica()
+    {
+        foreach (var deployment in BaseObjects().Where(o => Kind(o) == "Deployment" && (string)Get(o, "metadata", "labels", "nexus.io/role")! == "service"))
+        {
+            var name = (string)Get(deployment, "metadata", "name")!;
+            var env = ((List<object>)Containers(deployment).Single()["env"]).Cast<Dictionary<object, object>>().ToDictionary(e => (string)e["name"]);
+            Get(env["POD_IP"], "valueFrom", "fieldRef", "fieldPath").ShouldBe("status.podIP", name);
+            env["Nexus__AdvertisedUrl"]["value"].ShouldBe("http://$(POD_IP):8080", name);
+        }
     }
 
     private const string Stale = "deploy/kubernetes is stale: run dotnet run --project Nexus.AppHost -- --publisher kubernetes --output-path ../deploy/kubernetes";
