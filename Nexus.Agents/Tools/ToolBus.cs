@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Nexus.Agents.Tools.Workspace;
 using Nexus.Contract;
 
 namespace Nexus.Agents.Tools;
@@ -9,13 +10,13 @@ namespace Nexus.Agents.Tools;
 /// first ready instance's descriptor; instances of one service serve one contract). The agents service's own functions
 /// are not tools: an agent reaches another agent only as a declared sub-agent, within its budget.
 /// </summary>
-internal sealed class ToolBus(RegistryMirror registry)
+internal sealed class ToolBus(RegistryMirror registry, WorkspaceTools workspaces)
 {
     private readonly ConcurrentDictionary<string, (JsonObject Schema, JsonSchemaValidator Validator)> _validators = new();
 
     public IReadOnlyList<BusTool> Tools(ToolCallContext call)
     {
-        var tools = new List<BusTool>(PlatformTools.Create(registry, call));
+        var tools = new List<BusTool>(PlatformTools.Create(registry, call).Concat(workspaces.Create(call.RunId)));
         foreach (var instance in registry.Instances.Where(i => i.State == "ready" && i.Kind != ServiceKinds.Agents).DistinctBy(i => i.Service))
         {
             foreach (var function in instance.Descriptor.Functions)
