@@ -40,6 +40,7 @@ public static class AgentsServiceExtensions
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<AgentAssembly>();
         services.AddSingleton<Partnership>();
+        services.AddSingleton<Checkpoints>();
         services.AddSingleton<AgentRunner>();
         services.AddSingleton<IModelCatalog, AgentModelCatalog>();
         services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents");

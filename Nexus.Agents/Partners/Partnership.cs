@@ -61,8 +61,7 @@ internal sealed class Partnership(AgentAssembly assembly)
 
     private async Task<string> AdversaryAsync(AgentRun run, AgentSpec spec, AgentBinding primary, AgentSession session, string task, string draft, RunBudget budget, CancellationToken cancellationToken)
     {
-        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny };
-        var adversary = assembly.Build(spec, AgentRole.Adversary, run, new BudgetSlot(budget), 0, rules, spec.Adversary.Model, spec.Adversary.Instructions ?? AdversaryInstructions);
+        var adversary = BuildAdversary(run, spec, budget);
         for (var round = 1; ; round++)
         {
             var verdict = await VerdictAsync(adversary, $"Task:\n{task}\n\nDraft (round {round}):\n{draft}", cancellationToken);
@@ -84,7 +83,15 @@ internal sealed class Partnership(AgentAssembly assembly)
         }
     }
 
-    private static async Task<AdversaryVerdict?> VerdictAsync(AgentBinding adversary, string prompt, CancellationToken cancellationToken)
+    /// <summary>The Adversary of a run: its own model and instructions when the spec gives them, only the tools it allows.</summary>
+    internal AgentBinding BuildAdversary(AgentRun run, AgentSpec spec, RunBudget budget)
+    {
+        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny };
+        return assembly.Build(spec, AgentRole.Adversary, run, new BudgetSlot(budget), 0, rules, spec.Adversary.Model, spec.Adversary.Instructions ?? AdversaryInstructions);
+    }
+
+    /// <summary>The Adversary's verdict, or null when it gave none that can be read (which never counts as approval).</summary>
+    internal static async Task<AdversaryVerdict?> VerdictAsync(AgentBinding adversary, string prompt, CancellationToken cancellationToken)
     {
         try
         {

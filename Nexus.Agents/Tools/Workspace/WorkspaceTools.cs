@@ -23,13 +23,13 @@ internal sealed class WorkspaceTools(IOptions<WorkspaceOptions> options, Workspa
     {
         var workspace = new RunWorkspace(Path.Combine(Path.GetFullPath(options.Value.WorkspacesPath), runId), options.Value, processes, _locks.GetOrAdd(runId, _ => new SemaphoreSlim(1, 1)));
         yield return Tool("workspace.list_files", "Lists the files of the run's workspace (or of a folder in it), with their sizes; bin and obj are left out.", ReadOnly,
-            ([Description("A folder relative to the workspace; the workspace itself when empty.")] string? path) => workspace.List(path));
+            ([Description("A folder relative to the workspace; the workspace itself when empty.")] string? path = null) => workspace.List(path));
         yield return Tool("workspace.read_file", "Reads a text file of the run's workspace.", ReadOnly,
             ([Description("The file, relative to the workspace.")] string path, CancellationToken ct) => workspace.ReadAsync(path, ct));
         yield return Tool("workspace.write_file", "Writes a text file in the run's workspace, creating its folders and replacing the file when it exists.", SideEffects,
             ([Description("The file, relative to the workspace.")] string path, [Description("The whole new content.")] string content, CancellationToken ct) => workspace.WriteAsync(path, content, ct));
         yield return Tool("workspace.scaffold_service", "Creates a Nexus service in the workspace with `dotnet new nexus-service` (a project NAME/ and its tests NAME.Tests/).", SideEffects,
-            ([Description("The service's .NET name, such as Acme.Translate.")] string name, [Description("The descriptor kind: custom (default), inference, image, speech, ocr or agents.")] string? kind, CancellationToken ct) =>
+            ([Description("The service's .NET name, such as Acme.Translate.")] string name, [Description("The descriptor kind: custom (default), inference, image, speech, ocr or agents.")] string? kind = null, CancellationToken ct = default) =>
                 workspace.Locked(() => ScaffoldAsync(workspace, name, kind, ct), ct));
         yield return Tool("workspace.build", "Builds a project of the workspace with `dotnet build`; answers the exit code and the compiler's output.", SideEffects,
             ([Description("The project folder or .csproj, relative to the workspace.")] string project, CancellationToken ct) =>
