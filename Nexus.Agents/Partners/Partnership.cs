@@ -83,10 +83,12 @@ internal sealed class Partnership(AgentAssembly assembly)
         }
     }
 
-    /// <summary>The Adversary of a run: its own model and instructions when the spec gives them, only the tools it allows.</summary>
+    /// <summary>The Adversary of a run: its own model and instructions when the spec gives them, only the tools <c>adversary.tools</c> allows.</summary>
     internal AgentBinding BuildAdversary(AgentRun run, AgentSpec spec, RunBudget budget)
     {
-        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny };
+        // The spec's denials, approvals and argument-scoped grants bind the Adversary as they bind the primary; it cannot wait
+        // for a human, so a call that would need one is refused unless a grant covers it (running the tests, say).
+        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny, Approve = spec.Tools.Approve, Grants = spec.Tools.Grants };
         return assembly.Build(spec, AgentRole.Adversary, run, new BudgetSlot(budget), 0, rules, spec.Adversary.Model, spec.Adversary.Instructions ?? AdversaryInstructions);
     }
 
