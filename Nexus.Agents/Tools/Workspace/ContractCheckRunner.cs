@@ -14,9 +14,10 @@ internal sealed class ContractCheckRunner
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly string _checker = Path.Combine(AppContext.BaseDirectory, "nexus-contract-check.dll");
 
-    // The checker is a console app whose logging and MCP client assemblies come from ASP.NET Core's shared framework in this
-    // service's folder (they are not copied beside it), so it runs with this service's runtime configuration.
-    private readonly string _runtimeConfig = Path.Combine(AppContext.BaseDirectory, typeof(ContractCheckRunner).Assembly.GetName().Name + ".runtimeconfig.json");
+    // The checker is a console app referenced by this service; beside it, its dependencies are this service's (some come
+    // from ASP.NET Core's shared framework, not from files next to it), so it runs with this service's dependency manifest
+    // and runtime configuration.
+    private static readonly string Host = Path.Combine(AppContext.BaseDirectory, typeof(ContractCheckRunner).Assembly.GetName().Name!);
 
     public async Task<object> CheckAsync(RunWorkspace workspace, string project, CancellationToken cancellationToken)
     {
@@ -30,7 +31,7 @@ internal sealed class ContractCheckRunner
             return ex.Message;
         }
 
-        if (!File.Exists(_checker) || !File.Exists(_runtimeConfig)) return "The contract checker (nexus-contract-check.dll) is not installed beside the agents service.";
+        if (!File.Exists(_checker) || !File.Exists(Host + ".runtimeconfig.json") || !File.Exists(Host + ".deps.json")) return "The contract checker (nexus-contract-check.dll) is not installed beside the agents service.";
         var assembly = AssemblyName(projectFile);
         var dll = Directory.Exists(Path.Combine(Path.GetDirectoryName(projectFile)!, "bin"))
             ? new DirectoryInfo(Path.Combine(Path.GetDirectoryName(projectFile)!, "bin")).EnumerateFiles(assembly + ".dll", SearchOption.AllDirectories)
@@ -45,7 +46,7 @@ internal sealed class ContractCheckRunner
         var started = await WaitAliveAsync(url, service, cancellationToken);
         if (started is not null) return new { passed = false, stage = "start", detail = started, serviceOutput = WorkspaceProcesses.Cut(service.Output, workspace.MaxCharacters) };
 
-        var check = await workspace.Processes.RunAsync("dotnet", ["exec", "--runtimeconfig", _runtimeConfig, _checker, url], workspace.Resolve(null), workspace.CommandTimeout, workspace.MaxCharacters, cancellationToken);
+        var check = await workspace.Processes.RunAsync("dotnet", ["exec", "--runtimeconfig", Host + ".runtimeconfig.json", "--depsfile", Host + ".deps.json", _checker, url], workspace.Resolve(null), workspace.CommandTimeout, workspace.MaxCharacters, cancellationToken);
         return new
         {
             passed = check.Succeeded,
