@@ -6,9 +6,9 @@ using Nexus.Contract;
 namespace Nexus.Agents.Tools;
 
 /// <summary>
-/// Every tool an agent could be given: the platform tools, then the functions of each ready registered service (its
-/// first ready instance's descriptor; instances of one service serve one contract). The agents service's own functions
-/// are not tools: an agent reaches another agent only as a declared sub-agent, within its budget.
+/// Every tool an agent could be given: the platform tools and the run's workspace tools, then the functions of each ready
+/// registered service (its first ready instance's descriptor; instances of one service serve one contract). The agents
+/// service's own functions are not tools: an agent reaches another agent only as a declared sub-agent, within its budget.
 /// </summary>
 internal sealed class ToolBus(RegistryMirror registry, WorkspaceTools workspaces)
 {
