@@ -32,6 +32,7 @@ public static class AgentsServiceExtensions
         services.AddSingleton<RegistryMirror>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryMirror>());
         services.AddSingleton<ToolBus>();
+        services.AddWorkspaceTools();
         services.AddSingleton<BlobStore>();
         services.TryAddSingleton<IAgentChatClients, GatewayChatClients>();
         services.AddSingleton(sp => DataSource(builder.Configuration, sp.GetRequiredService<IOptions<AgentsOptions>>().Value));
@@ -39,6 +40,7 @@ public static class AgentsServiceExtensions
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<AgentAssembly>();
         services.AddSingleton<Partnership>();
+        services.AddSingleton<Checkpoints>();
         services.AddSingleton<AgentRunner>();
         services.AddSingleton<IModelCatalog, AgentModelCatalog>();
         services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents");

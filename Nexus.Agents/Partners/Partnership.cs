@@ -1,7 +1,9 @@
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
+using Nexus.Agents.Policy;
 using Nexus.Agents.Runtime;
 using Nexus.Agents.Specs;
+using Nexus.Agents.Tools;
 
 namespace Nexus.Agents.Partners;
 
@@ -37,9 +39,9 @@ internal sealed class Partnership(AgentAssembly assembly)
         if (notes.Count == 0) return draft;
 
         var numbered = string.Join("\n", notes.Select((n, i) => $"{i + 1}. ({n.Kind}) {n.Text}"));
-        var answer = await primary.Agent.RunAsync(
+        var answer = await PrimaryTurnAsync(run, spec, primary, session,
             $"The users' advocate raised these notes. Answer each one by its number, then give your result again, revised where you agree:\n{numbered}",
-            session, null, cancellationToken);
+            cancellationToken);
         run.Emit("text", spec.Name, new { text = answer.Text, answering = "supplicant" });
         return answer.Text;
     }
@@ -61,8 +63,7 @@ internal sealed class Partnership(AgentAssembly assembly)
 
     private async Task<string> AdversaryAsync(AgentRun run, AgentSpec spec, AgentBinding primary, AgentSession session, string task, string draft, RunBudget budget, CancellationToken cancellationToken)
     {
-        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny };
-        var adversary = assembly.Build(spec, AgentRole.Adversary, run, new BudgetSlot(budget), 0, rules, spec.Adversary.Model, spec.Adversary.Instructions ?? AdversaryInstructions);
+        var adversary = BuildAdversary(run, spec, budget);
         for (var round = 1; ; round++)
         {
             var verdict = await VerdictAsync(adversary, $"Task:\n{task}\n\nDraft (round {round}):\n{draft}", cancellationToken);
@@ -78,13 +79,57 @@ internal sealed class Partnership(AgentAssembly assembly)
             var findings = verdict is null || verdict.Findings.Count == 0
                 ? "The reviewer did not approve and gave no readable findings; check your result against the task and revise."
                 : string.Join("\n", verdict.Findings.Select((f, i) => $"{i + 1}. {f.Where}: {f.Why}"));
-            var revised = await primary.Agent.RunAsync($"A reviewer asks for revisions:\n{findings}\nRevise your result and give it in full.", session, null, cancellationToken);
+            var revised = await PrimaryTurnAsync(run, spec, primary, session, $"A reviewer asks for revisions:\n{findings}\nRevise your result and give it in full.", cancellationToken);
             run.Emit("text", spec.Name, new { text = revised.Text, answering = "adversary", round });
             draft = revised.Text;
         }
     }
 
-    private static async Task<AdversaryVerdict?> VerdictAsync(AgentBinding adversary, string prompt, CancellationToken cancellationToken)
+    /// <summary>
+    /// A turn of the primary while its partners are consulted. Tool calls that wait for approval are settled by the policy
+    /// here (a grant admits, a denial refuses); one that needs a human is refused with the reason, because the rounds cannot
+    /// pause for one: the primary can say in its answer what it would need approved.
+    /// </summary>
+    private static async Task<AgentResponse> PrimaryTurnAsync(AgentRun run, AgentSpec spec, AgentBinding primary, AgentSession session, string prompt, CancellationToken cancellationToken)
+    {
+        var response = await primary.Agent.RunAsync(prompt, session, null, cancellationToken);
+        for (var settled = 0; settled < spec.Budgets.ToolCalls + 1; settled++)
+        {
+            var requests = response.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().ToList();
+            if (requests.Count == 0) break;
+            var answers = new List<AIContent>();
+            foreach (var request in requests)
+            {
+                var call = (FunctionCallContent)request.ToolCall;
+                var name = ToolNames.FromModel(call.Name);
+                var decision = primary.Tools.TryGetValue(name, out var tool)
+                    ? PolicyEngine.Decide(spec.Tools, tool, call.Arguments)
+                    : new PolicyDecision(PolicyOutcome.Deny, $"'{name}' is not a tool of this agent.");
+                var allowed = decision.Outcome == PolicyOutcome.Allow;
+                var reason = decision.Outcome == PolicyOutcome.NeedsApproval
+                    ? $"{decision.Reason} A human's approval cannot be waited for while the result is reviewed; say in your answer what you would need approved."
+                    : decision.Reason;
+                run.Emit("policy", spec.Name, new { tool = name, decision = (allowed ? PolicyOutcome.Allow : PolicyOutcome.Deny).ToString(), reason });
+                answers.Add(request.CreateResponse(allowed, reason));
+            }
+
+            response = await primary.Agent.RunAsync([new ChatMessage(ChatRole.User, answers)], session, null, cancellationToken);
+        }
+
+        return response;
+    }
+
+    /// <summary>The Adversary of a run: its own model and instructions when the spec gives them, only the tools <c>adversary.tools</c> allows.</summary>
+    internal AgentBinding BuildAdversary(AgentRun run, AgentSpec spec, RunBudget budget)
+    {
+        // The spec's denials, approvals and argument-scoped grants bind the Adversary as they bind the primary; it cannot wait
+        // for a human, so a call that would need one is refused unless a grant covers it (running the tests, say).
+        var rules = new ToolRules { Allow = spec.Adversary.Tools, Deny = spec.Tools.Deny, Approve = spec.Tools.Approve, Grants = spec.Tools.Grants };
+        return assembly.Build(spec, AgentRole.Adversary, run, new BudgetSlot(budget), 0, rules, spec.Adversary.Model, spec.Adversary.Instructions ?? AdversaryInstructions);
+    }
+
+    /// <summary>The Adversary's verdict, or null when it gave none that can be read (which never counts as approval).</summary>
+    internal static async Task<AdversaryVerdict?> VerdictAsync(AgentBinding adversary, string prompt, CancellationToken cancellationToken)
     {
         try
         {

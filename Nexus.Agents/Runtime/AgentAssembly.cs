@@ -40,7 +40,7 @@ internal sealed partial class AgentAssembly(
     {
         rules ??= spec.Tools;
         var key = options.Value.KeyFor(spec.Name);
-        var call = new ToolCallContext(() => GatewayClient(key), blobs, options.Value.MaxToolResultCharacters, blob => run.Emit("blob", spec.Name, blob));
+        var call = new ToolCallContext(() => GatewayClient(key), blobs, options.Value.MaxToolResultCharacters, blob => run.Emit("blob", spec.Name, blob), run.Id);
         var tools = new Dictionary<string, BusTool>(StringComparer.Ordinal);
         var subAgents = new Dictionary<string, (AgentSpec Spec, BudgetSlot Slot)>(StringComparer.Ordinal);
         var offered = new List<AITool>();

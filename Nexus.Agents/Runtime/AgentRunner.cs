@@ -24,6 +24,7 @@ internal sealed partial class AgentRunner(
     SpecCatalog catalog,
     AgentAssembly assembly,
     Partnership partners,
+    Checkpoints checkpoints,
     IAgentStore store,
     RunRegistry runs,
     TimeProvider time,
@@ -99,7 +100,7 @@ internal sealed partial class AgentRunner(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
         deadline.CancelAfter(TimeSpan.FromSeconds(spec.Budgets.WallTimeSeconds));
         var cancellationToken = deadline.Token;
-        var primary = assembly.Build(spec, AgentRole.Primary, run, new BudgetSlot(budget), spec.Budgets.SpawnDepth);
+        var primary = checkpoints.Watch(assembly.Build(spec, AgentRole.Primary, run, new BudgetSlot(budget), spec.Budgets.SpawnDepth), spec, run, budget, input);
         AgentSession? session = null;
         try
         {

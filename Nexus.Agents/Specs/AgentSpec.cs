@@ -98,6 +98,22 @@ public sealed class AdversarySettings
     public List<string> Tools { get; set; } = [];
 
     public string? Instructions { get; set; }
+
+    /// <summary>Reviews during the run, beside the review of the result: the verdict goes back to the primary before it continues.</summary>
+    public AdversaryCheckpoints Checkpoints { get; set; } = new();
+}
+
+/// <summary>When the Adversary reviews the primary's work in progress.</summary>
+public sealed class AdversaryCheckpoints
+{
+    /// <summary>Tool names or globs (<c>workspace.build</c>): a review after each call of them that was made.</summary>
+    public List<string> After { get; set; } = [];
+
+    /// <summary>A review after every N calls of the primary's tools (0: none).</summary>
+    public int EveryToolCalls { get; set; }
+
+    /// <summary>Whether any checkpoint is declared (a method, so it is no YAML key).</summary>
+    public bool IsDeclared() => After.Count > 0 || EveryToolCalls > 0;
 }
 
 /// <summary>The users' advocate: it may request, inform and question, nothing else.</summary>

@@ -100,6 +100,11 @@ public static partial class SpecParser
 
         if (spec.Adversary.Rounds is < 1 or > 10) errors.Add("adversary.rounds: must be between 1 and 10.");
         Globs("adversary.tools", spec.Adversary.Tools, errors);
+        spec.Adversary.Checkpoints ??= new AdversaryCheckpoints(); // "checkpoints:" with nothing under it
+        spec.Adversary.Checkpoints.After ??= [];
+        Globs("adversary.checkpoints.after", spec.Adversary.Checkpoints.After, errors);
+        if (spec.Adversary.Checkpoints.EveryToolCalls < 0) errors.Add("adversary.checkpoints.everyToolCalls: must not be negative (0 turns it off).");
+        if (spec.Adversary.Checkpoints.IsDeclared() && !spec.Adversary.Enabled) errors.Add("adversary.checkpoints: needs adversary.enabled: true; a disabled Adversary reviews nothing.");
     }
 
     private static void Globs(string field, List<string> globs, List<string> errors)

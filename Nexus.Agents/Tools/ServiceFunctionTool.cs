@@ -97,8 +97,10 @@ internal sealed class ServiceFunctionTool(string service, FunctionDescriptor fun
 }
 
 /// <summary>What a tool call needs from its run: the agent's gateway client, the blob store and the result limit.</summary>
-internal sealed class ToolCallContext(Func<HttpClient> createGatewayClient, BlobStore blobs, int maxCharacters, Action<BlobReference> blobbed)
+internal sealed class ToolCallContext(Func<HttpClient> createGatewayClient, BlobStore blobs, int maxCharacters, Action<BlobReference> blobbed, string runId)
 {
+    /// <summary>The run the tools are built for: its workspace folder is named by it.</summary>
+    public string RunId => runId;
     public BlobStore Blobs => blobs;
     public int MaxCharacters => maxCharacters;
     public HttpClient CreateGatewayClient() => createGatewayClient();

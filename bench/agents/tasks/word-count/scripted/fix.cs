@@ -1,0 +1,4 @@
+public static class Kata
+{
+    public static int CountWords(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+}
