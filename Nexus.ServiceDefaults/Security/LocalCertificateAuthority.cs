@@ -9,8 +9,14 @@ namespace Nexus.ServiceDefaults.Security;
 /// openssl): a self-signed CA and, from it, one certificate per process with its names, written as the PEM files that
 /// <c>Nexus:Mtls</c> reads. ECDSA P-256 keys: quick to make, and every TLS stack accepts them.
 /// </summary>
+/// <remarks>Self-contained: the AppHost compiles this file too, to issue the files without referencing ServiceDefaults.</remarks>
 public sealed class LocalCertificateAuthority : IDisposable
 {
+    /// <summary>The extended key usages every issued certificate carries: TLS server and client authentication.</summary>
+    public static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
+
+    public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
+
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     private LocalCertificateAuthority(X509Certificate2 certificate) => Certificate = certificate;
@@ -43,7 +49,7 @@ public sealed class LocalCertificateAuthority : IDisposable
         var request = new CertificateRequest(new X500DistinguishedName($"CN={commonName}"), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([MtlsCredentials.ServerAuthentication, MtlsCredentials.ClientAuthentication], critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuthentication, ClientAuthentication], critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
 

@@ -8,8 +8,9 @@ namespace Nexus.ServiceDefaults.Security;
 /// <summary>The local CA and this process's certificate, loaded once, and the one trust decision both sides make.</summary>
 internal sealed class MtlsCredentials : IDisposable
 {
-    public static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
-    public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
+    public static Oid ServerAuthentication => LocalCertificateAuthority.ServerAuthentication;
+
+    public static Oid ClientAuthentication => LocalCertificateAuthority.ClientAuthentication;
 
     public MtlsCredentials(IOptions<NexusServiceOptions> options)
         : this(options.Value.Mtls)
