@@ -21,8 +21,13 @@ internal static class KubernetesWriter
             // Services that reference this project call it directly (as knowledge calls inference), not through the gateway.
             var callers = projects.Where(p => p != project && p.Annotations.OfType<ResourceRelationshipAnnotation>().Any(r => r.Type == "Reference" && r.Resource == project))
                 .Select(p => p.Name).ToList();
-            files[$"base/{project.Name}.yaml"] = Documents(await KubernetesWorkload.ObjectsAsync(project, callers, values, execution, ct).ConfigureAwait(false));
+            var objects = await KubernetesWorkload.ObjectsAsync(project, callers, values, execution, ct).ConfigureAwait(false);
+            KubernetesMtls.Apply(project, objects);
+            files[$"base/{project.Name}.yaml"] = Documents(objects);
         }
+
+        var certificates = KubernetesMtls.Certificates(projects);
+        if (certificates is not null) files[$"base/{KubernetesMtls.CertificatesFile}"] = Documents(certificates);
 
         files["base/network-policies.yaml"] = Documents(
         [
@@ -34,7 +39,8 @@ internal static class KubernetesWriter
         files["base/kustomization.yaml"] = Documents(
         [
             Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
-                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml").ToArray())),
+                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml")
+                    .Concat(certificates is null ? [] : [KubernetesMtls.CertificatesFile]).ToArray())),
         ]);
 
         var gateways = projects.Where(p => !p.HasAnnotationOfType<NexusServiceAnnotation>()).Select(p => p.Name).ToList();
