@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nexus.ServiceDefaults;
 using Nexus.ServiceDefaults.Security;
 
@@ -14,10 +13,10 @@ internal static class GatewayMtls
     public static IServiceCollection AddGatewayMtls(this IServiceCollection services)
     {
         // ServiceDefaults would make the gateway's https endpoints demand client certificates and its plain ones serve
-        // health only; the gateway uses its certificate as a client only. Its registry client gets it from ServiceDefaults'
-        // HttpClient set-up; the forwarder's handler, made by hand, from UpstreamInvoker.
+        // health only; the gateway uses its certificate as a client only. Its registry client gets it from the HttpClient
+        // set-up AddNexusMtls adds (as AddServiceDefaults does); the forwarder's handler, made by hand, from UpstreamInvoker.
         services.PostConfigure<NexusServiceOptions>(options => options.Mtls.RequireClientCertificates = false);
-        services.TryAddSingleton<MtlsCredentials>();
+        services.AddNexusMtls();
         return services;
     }
 }

@@ -76,7 +76,7 @@ public sealed class LocalCertificateAuthority : IDisposable
     {
         Directory.CreateDirectory(folder);
         var files = new MtlsFiles(Path.Combine(folder, "ca.crt"), Path.Combine(folder, $"{commonName}.crt"), Path.Combine(folder, $"{commonName}.key"));
-        if (!File.Exists(files.CaCertificatePath)) WriteCertificatePem(files.CaCertificatePath);
+        WriteCertificatePem(files.CaCertificatePath);
         using var certificate = Issue(commonName, names, lifetime);
         WritePem(certificate, files.CertificatePath, files.KeyPath);
         return files;

@@ -16,6 +16,6 @@ internal static class MtlsExtensions
         services.TryAddSingleton<MtlsCredentials>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, MtlsKestrelSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HttpClientFactoryOptions>, MtlsClientHandlers>());
-        services.AddTransient<IStartupFilter, PlainHttpHealthOnly>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PlainHttpHealthOnly>());
     }
 }

@@ -17,7 +17,7 @@ namespace Nexus.AppHost.Tests.EndToEnd;
 /// </summary>
 public sealed class MtlsAppHostTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private static readonly string[] Projects = ["gateway", "inference", "speech", "ocr", "image", "knowledge", "ui"];
 
     [SkippableFact]
@@ -41,7 +41,7 @@ public sealed class MtlsAppHostTests
             await using var app = await builder.BuildAsync().WaitAsync(StartTimeout);
             using var timeout = new CancellationTokenSource(StartTimeout);
             await app.StartAsync(timeout.Token);
-            foreach (var resource in Projects) await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            foreach (var resource in Projects) await WaitHealthyAsync(app, resource, timeout.Token);
 
             var speech = app.GetEndpoint("speech", "http");
             speech.Scheme.ShouldBe(Uri.UriSchemeHttps);
@@ -67,6 +67,21 @@ public sealed class MtlsAppHostTests
         finally
         {
             state.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Waits for the resource's health; on timeout, says which resource and what its health checks report.</summary>
+    private static async Task WaitHealthyAsync(DistributedApplication app, string resource, CancellationToken ct)
+    {
+        try
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            app.ResourceNotifications.TryGetCurrentState(resource, out var state);
+            var reports = state?.Snapshot.HealthReports.Select(r => $"{r.Name}: {r.Status} {r.Description} {r.ExceptionText}") ?? [];
+            throw new TimeoutException($"{resource} is not healthy: {state?.Snapshot.State?.Text}; {string.Join("; ", reports)}");
         }
     }
 
