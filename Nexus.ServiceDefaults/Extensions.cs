@@ -15,6 +15,7 @@ using Nexus.ServiceDefaults.Mcp;
 using Nexus.ServiceDefaults.Metadata;
 using Nexus.ServiceDefaults.Registration;
 using Nexus.ServiceDefaults.Runtime;
+using Nexus.ServiceDefaults.Security;
 using Nexus.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -45,6 +46,7 @@ public static class NexusServiceDefaultsExtensions
         services.AddNexusErrors();
         services.AddOpenApi();
         services.AddTransient<IStartupFilter, NexusStartupFilter>();
+        services.AddNexusMtls();
         services.AddSingleton<IHttpContextFactory>(sp => new CorrelatingHttpContextFactory(new DefaultHttpContextFactory(sp)));
 
         services.TryAddSingleton<DescriptorProvider>();

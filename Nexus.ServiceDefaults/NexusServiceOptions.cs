@@ -36,6 +36,8 @@ public sealed class NexusServiceOptions
     public RegistryClientOptions Registry { get; set; } = new();
 
     public McpOptions Mcp { get; set; } = new();
+
+    public MtlsOptions Mtls { get; set; } = new();
 }
 
 /// <summary>The service's own MCP endpoint (<c>Nexus:Mcp</c>).</summary>

@@ -28,8 +28,9 @@ internal static class NexusServiceExtensions
         var project = builder.AddProject<TProject>(name, launchProfileName: null);
         project = port is { } stable ? project.WithStableHttpPort(stable) : project.WithHttpEndpoint();
         if (external) project.WithExternalHttpEndpoints();
+        else project.WithNexusMtlsServer();
         return project
-            .WithHttpHealthCheck("/health")
+            .WithHttpHealthCheck("/health", endpointName: project.HealthCheckEndpoint())
             .WithNexusDefaults()
             .WithReference(gateway)
             .WithEnvironment("Nexus__Registry__Url", gateway.GetEndpoint("http"))

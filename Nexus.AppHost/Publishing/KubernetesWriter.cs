@@ -22,8 +22,13 @@ internal static class KubernetesWriter
             // Services that reference this project call it directly (as knowledge calls inference), not through the gateway.
             var callers = projects.Where(p => p != project && p.Annotations.OfType<ResourceRelationshipAnnotation>().Any(r => r.Type == "Reference" && r.Resource == project))
                 .Select(p => p.Name).ToList();
-            files[$"base/{project.Name}.yaml"] = Documents(await KubernetesWorkload.ObjectsAsync(project, callers, values, execution, ct).ConfigureAwait(false));
+            var objects = await KubernetesWorkload.ObjectsAsync(project, callers, values, execution, ct).ConfigureAwait(false);
+            KubernetesMtls.Apply(project, objects);
+            files[$"base/{project.Name}.yaml"] = Documents(objects);
         }
+
+        var certificates = KubernetesMtls.Certificates(projects);
+        if (certificates is not null) files[$"base/{KubernetesMtls.CertificatesFile}"] = Documents(certificates);
 
         files["base/network-policies.yaml"] = Documents(
         [
@@ -37,7 +42,9 @@ internal static class KubernetesWriter
         files["base/kustomization.yaml"] = Documents(
         [
             Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
-                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml").Concat(backup.Count > 0 ? ["backup.yaml"] : []).ToArray())),
+                ("resources", projects.Select(p => $"{p.Name}.yaml").Append("network-policies.yaml")
+                    .Concat(backup.Count > 0 ? ["backup.yaml"] : [])
+                    .Concat(certificates is null ? [] : [KubernetesMtls.CertificatesFile]).ToArray())),
         ]);
         var images = projects.Select(p => $"nexus-{p.Name}").Concat(backup.Count > 0 ? [KubernetesBackupJob.Image] : []).ToList();
 

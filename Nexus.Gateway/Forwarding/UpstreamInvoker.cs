@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Nexus.Gateway.Security;
+using Nexus.ServiceDefaults.Security;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Nexus.Gateway.Forwarding;
@@ -11,13 +12,13 @@ namespace Nexus.Gateway.Forwarding;
 /// every new connection goes only where the address policy allows at that moment: an instance's name that resolves
 /// elsewhere after registration (DNS rebinding) cannot reach a metadata address or the gateway itself.
 /// </summary>
-internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options, UpstreamAddressPolicy policy) : IDisposable
+internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options, UpstreamAddressPolicy policy, MtlsCredentials mtls) : IDisposable
 {
-    public HttpMessageInvoker Invoker { get; } = Create(options.Value, policy);
+    public HttpMessageInvoker Invoker { get; } = Create(options.Value, policy, mtls);
 
     public void Dispose() => Invoker.Dispose();
 
-    private static HttpMessageInvoker Create(GatewayOptions options, UpstreamAddressPolicy policy)
+    private static HttpMessageInvoker Create(GatewayOptions options, UpstreamAddressPolicy policy, MtlsCredentials mtls)
     {
         var handler = new SocketsHttpHandler
         {
@@ -29,6 +30,8 @@ internal sealed class UpstreamInvoker(IOptions<GatewayOptions> options, Upstream
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             ConnectCallback = policy.ConnectAsync,
+            // With internal mTLS: the gateway's certificate, and the local CA trusted for the services' (Nexus:Mtls).
+            SslOptions = mtls.ClientOptions(),
         };
 
         // The HttpClient starts a child activity for every upstream call whenever the request has one, to propagate

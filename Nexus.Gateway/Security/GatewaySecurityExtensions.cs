@@ -13,6 +13,7 @@ public static class GatewaySecurityExtensions
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.TryAddSingleton<GatewayDependencies>();
         services.TryAddSingleton<UpstreamAddressPolicy>();
+        services.AddGatewayMtls();
         return services;
     }
 }

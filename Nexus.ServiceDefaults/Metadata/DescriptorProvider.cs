@@ -72,6 +72,8 @@ public sealed class DescriptorProvider
         var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses.Select(Reachable).OfType<string>())
         {
+            // With mTLS a plain HTTP listener serves only the orchestrator's health probes: never a base URL.
+            if (_options.Mtls.Enabled && _options.Mtls.RequireClientCertificates && !address.StartsWith("https:", StringComparison.OrdinalIgnoreCase)) continue;
             if (!urls.Contains(address, StringComparer.OrdinalIgnoreCase)) urls.Add(address);
         }
 

@@ -180,7 +180,7 @@ public sealed class KubernetesTests
             .SelectMany(f => Parse(f.Value))
             .ToList();
 
-    private static List<Dictionary<object, object>> Parse(string yaml)
+    internal static List<Dictionary<object, object>> Parse(string yaml)
     {
         var deserializer = new DeserializerBuilder().Build();
         using var reader = new StringReader(yaml);
@@ -195,13 +195,13 @@ public sealed class KubernetesTests
         return documents;
     }
 
-    private static string? Kind(Dictionary<object, object> o) => o.TryGetValue("kind", out var kind) ? (string)kind : null;
+    internal static string? Kind(Dictionary<object, object> o) => o.TryGetValue("kind", out var kind) ? (string)kind : null;
 
-    private static List<Dictionary<object, object>> Containers(Dictionary<object, object> deployment) =>
+    internal static List<Dictionary<object, object>> Containers(Dictionary<object, object> deployment) =>
         ((List<object>)Get(deployment, "spec", "template", "spec", "containers")!).Cast<Dictionary<object, object>>().ToList();
 
     /// <summary>The value at a path of keys (scalars as the text YAML holds), or null when a key is missing.</summary>
-    private static object? Get(object node, params string[] path)
+    internal static object? Get(object node, params string[] path)
     {
         foreach (var key in path)
         {
@@ -212,7 +212,7 @@ public sealed class KubernetesTests
         return node;
     }
 
-    private static async Task<string> KustomizeAsync(string kubectl, string directory)
+    internal static async Task<string> KustomizeAsync(string kubectl, string directory)
     {
         var start = new ProcessStartInfo(kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("kustomize");
