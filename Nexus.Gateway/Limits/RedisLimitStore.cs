@@ -26,6 +26,7 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
         """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
         """;
 
     // A slot set's live slots: a request's named slot counts one, a replica's slice (SliceScript) the slots it holds,
@@ -41,6 +42,7 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
           end
           return n
         end
+
         """;
 
     // KEYS: counters. ARGV: slot name, lease ms, then per counter limit, increment, ttl seconds, 1 for a slot set.

@@ -40,6 +40,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
     private int _exchanging;
     private int _refillDue;
     private int _tickDue;
+    private int _disposed;
 
     public SlicedLimitStore(RedisLimitStore redis, TimeProvider time, TimeSpan lease)
     {
@@ -64,9 +65,11 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
     {
         var counters = plan.Counters;
         if (counters.Count == 0) return new LimitDecision(true, null, []);
+        var wallClock = _time.GetUtcNow();
         for (var i = 0; i < counters.Count; i++)
         {
-            if (!IsSliceable(counters[i], plan.IncrementOf(counters[i]))) return await _redis.AcquireAsync(plan, cancellationToken);
+            // A window that ended may have had its slice dropped here: a new slice of it would not know what the old one spent.
+            if (!IsSliceable(counters[i], plan.IncrementOf(counters[i])) || HasEnded(counters[i], wallClock)) return await _redis.AcquireAsync(plan, cancellationToken);
         }
 
         var slices = new LocalSlice[counters.Count];
@@ -111,6 +114,9 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _tick.DisposeAsync();
+        // No top-up may reach Redis after the slices are given back: let one under way finish, start no other.
+        Volatile.Write(ref _disposed, 1);
+        for (var waited = 0; Volatile.Read(ref _exchanging) == 1 && waited < 1000; waited++) await Task.Delay(5);
         List<Exchange> batch;
         lock (_lock)
         {
@@ -235,7 +241,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         if (Interlocked.Exchange(ref _exchanging, 1) == 1) return;
         try
         {
-            while (true)
+            while (Volatile.Read(ref _disposed) == 0)
             {
                 var tick = Interlocked.Exchange(ref _tickDue, 0) == 1;
                 var refill = Interlocked.Exchange(ref _refillDue, 0) == 1;
@@ -255,7 +261,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         }
 
         // Asked for between the loop's last look and the flag's reset: not lost.
-        if (Volatile.Read(ref _tickDue) == 1 || Volatile.Read(ref _refillDue) == 1) StartExchanging();
+        if ((Volatile.Read(ref _tickDue) == 1 || Volatile.Read(ref _refillDue) == 1) && Volatile.Read(ref _disposed) == 0) StartExchanging();
     }
 
     private List<Exchange> PrepareRefill(long now)
@@ -283,7 +289,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
             List<string>? dropped = null;
             foreach (var (key, slice) in _slices)
             {
-                var ended = slice.Counter.ResetsAt != DateTimeOffset.MinValue && wallClock > slice.Counter.ResetsAt + WindowGrace;
+                var ended = HasEnded(slice.Counter, wallClock);
                 var idle = !slice.UsedSinceTick && PendingOf(slice) == 0;
                 if ((ended || (idle && slice.Held == 0 && slice.Used == 0)) && PendingOf(slice) == 0)
                 {
@@ -413,6 +419,9 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         slice.LargestIncrement = Math.Max(slice.LargestIncrement, increment);
         return slice;
     }
+
+    private static bool HasEnded(LimitCounter counter, DateTimeOffset now) =>
+        counter.ResetsAt != DateTimeOffset.MinValue && now > counter.ResetsAt + WindowGrace;
 
     private long PendingOf(LocalSlice slice) => _pending.GetValueOrDefault(slice);
 
