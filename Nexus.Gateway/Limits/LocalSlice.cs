@@ -44,7 +44,13 @@ internal sealed class LocalSlice(LimitCounter counter)
 
     public long Barrier { get; set; }
 
-    public long Available => Held - Used;
+    /// <summary>
+    /// Units of requests waiting on Redis to admit them. Redis adds them to the slice, and an answer to a later call may
+    /// carry them before their own answer arrives: they are not available to other requests meanwhile.
+    /// </summary>
+    public long Pending { get; set; }
+
+    public long Available => Held - Used - Pending;
 
     public bool IsConcurrency => Counter.Kind == LimitKind.Concurrency;
 }

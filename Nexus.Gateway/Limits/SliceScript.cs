@@ -17,7 +17,7 @@ namespace Nexus.Gateway.Limits;
 internal static class SliceScript
 {
     /// <summary>Each counter's arguments after the two leading ones (replica, lease ms).</summary>
-    public const int ArgsPerCounter = 7;
+    public const int ArgsPerCounter = 8;
 
     /// <summary>A slice of a counter whose unspent rest comes back when its lease runs out (requests and tokens per minute).</summary>
     public const string WindowKind = "w";
@@ -29,11 +29,12 @@ internal static class SliceScript
     public const string ConcurrencyKind = "c";
 
     // KEYS: counters. ARGV: replica, lease ms, then per counter kind, limit, ttl s, increment (this request; 0 for a
-    // refill), wanted held, used (including the increment), cap. Returns {0, total, held, ...} or {index, total}.
+    // refill), wanted held, used (including the increment), cap, 1 to give back down to the wanted held (only a shrink
+    // may: a top-up crossing a shrink in flight must not undo it). Returns {0, total, held, ...} or {index, total}.
     public const string Lua = RedisLimitStore.Now + RedisLimitStore.SlotsFunction +
         """
         local me, lease = 'r:' .. ARGV[1], tonumber(ARGV[2])
-        local function arg(i, j) return ARGV[2 + (i - 1) * 7 + j] end
+        local function arg(i, j) return ARGV[2 + (i - 1) * 8 + j] end
         local function leases(k, kind) return kind == 'c' and k or (k .. ':e') end
         local function forget(k, kind, m)
           redis.call('ZREM', leases(k, kind), m)
@@ -77,8 +78,8 @@ internal static class SliceScript
         local state = {}
         for i = 1, #KEYS do
           local total, held, others = read(KEYS[i], arg(i, 1))
-          local need = math.max(0, tonumber(arg(i, 6)) - held)
-          if tonumber(arg(i, 4)) > 0 and total + need > tonumber(arg(i, 2)) then return {i, total} end
+          local inc = tonumber(arg(i, 4))
+          if inc > 0 and total + inc > tonumber(arg(i, 2)) then return {i, total} end
           state[i] = {total, held, others}
         end
         local out = {0}
@@ -86,12 +87,15 @@ internal static class SliceScript
           local k, kind = KEYS[i], arg(i, 1)
           local limit, ttl, want, used, cap = tonumber(arg(i, 2)), tonumber(arg(i, 3)), tonumber(arg(i, 5)), tonumber(arg(i, 6)), tonumber(arg(i, 7))
           local total, held, others = state[i][1], state[i][2], state[i][3]
-          -- Units used beyond the slice happened (a request reconciled above its reservation): they are counted.
-          local new = math.max(held, used)
+          -- A request's increment is added to the slice, never taken from what it holds: the replica may be spending
+          -- that meanwhile. Units a top-up reports used beyond the slice happened (a request reconciled above its
+          -- reservation): they are counted.
+          local inc = tonumber(arg(i, 4))
+          local new = inc > 0 and held + inc or math.max(held, used)
           if want > new then
             local room = math.min(limit - (total + new - held), cap - others - (new - used), want - new)
             if room > 0 then new = new + room end
-          elseif want < new then
+          elseif want < new and arg(i, 8) == '1' then
             new = math.max(want, used)
           end
           total = total + new - held

@@ -33,7 +33,6 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
     private readonly string _replica = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LocalSlice> _slices = new(StringComparer.Ordinal);
-    private readonly Dictionary<LocalSlice, long> _pending = [];
     private readonly ITimer _tick;
     private readonly long _validity;
     private int _failing;
@@ -117,19 +116,22 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         // No top-up may reach Redis after the slices are given back: let one under way finish, start no other.
         Volatile.Write(ref _disposed, 1);
         for (var waited = 0; Volatile.Read(ref _exchanging) == 1 && waited < 1000; waited++) await Task.Delay(5);
-        List<Exchange> batch;
+        var sentAt = _time.GetTimestamp();
+        Task<RedisResult>? call;
+        List<Exchange> batch = [];
         lock (_lock)
         {
-            batch = [];
             foreach (var slice in _slices.Values)
             {
                 if (slice.Held > 0) batch.Add(Prepare(slice, want: 0, increment: 0, shrink: true));
             }
+
+            call = Send(batch, CancellationToken.None);
         }
 
         try
         {
-            await SendAsync(batch, 0, CancellationToken.None);
+            await ApplyAsync(batch, sentAt, call);
         }
         // Redis down at shutdown: the leases run out on their own and the unspent rest comes back then.
         catch (Exception exception) when (exception is LimitStoreException or ObjectDisposedException)
@@ -165,6 +167,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
     {
         var batch = new List<Exchange>(slices.Length);
         var sentAt = _time.GetTimestamp();
+        Task<RedisResult>? call;
         lock (_lock)
         {
             for (var i = 0; i < slices.Length; i++)
@@ -172,15 +175,17 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
                 var increment = plan.IncrementOf(plan.Counters[i]);
                 var slice = slices[i];
                 UpdateTarget(slice, sentAt);
-                batch.Add(Prepare(slice, PendingOf(slice) + slice.Used + increment + slice.Target, increment, shrink: false));
-                _pending[slice] = PendingOf(slice) + increment;
+                batch.Add(Prepare(slice, slice.Pending + slice.Used + increment + slice.Target, increment, shrink: false));
+                slice.Pending += increment;
             }
+
+            call = Send(batch, cancellationToken);
         }
 
         long[]? reply = null;
         try
         {
-            reply = await SendAsync(batch, sentAt, cancellationToken);
+            reply = await ApplyAsync(batch, sentAt, call);
         }
         finally
         {
@@ -190,9 +195,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var slice = batch[i].Slice;
-                    var left = PendingOf(slice) - batch[i].Increment;
-                    if (left == 0) _pending.Remove(slice);
-                    else _pending[slice] = left;
+                    slice.Pending -= batch[i].Increment;
                     if (allowed) slice.Used += batch[i].Increment;
                 }
             }
@@ -247,7 +250,8 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
                 var refill = Interlocked.Exchange(ref _refillDue, 0) == 1;
                 if (!tick && !refill) break;
                 var sentAt = _time.GetTimestamp();
-                await SendAsync(tick ? PrepareTick(sentAt) : PrepareRefill(sentAt), sentAt, CancellationToken.None);
+                var (batch, call) = tick ? PrepareTick(sentAt) : PrepareRefill(sentAt);
+                await ApplyAsync(batch, sentAt, call);
             }
         }
         // Redis unreachable or slow: the slices are no longer spent (SendAsync noted the failure) and the next tick tries again.
@@ -264,7 +268,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         if ((Volatile.Read(ref _tickDue) == 1 || Volatile.Read(ref _refillDue) == 1) && Volatile.Read(ref _disposed) == 0) StartExchanging();
     }
 
-    private List<Exchange> PrepareRefill(long now)
+    private (List<Exchange> Batch, Task<RedisResult>? Call) PrepareRefill(long now)
     {
         var batch = new List<Exchange>();
         lock (_lock)
@@ -273,14 +277,14 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
             {
                 if (slice.Available >= Math.Max(slice.Target / 2, slice.LargestIncrement) && slice.Used <= slice.Held) continue;
                 UpdateTarget(slice, now);
-                batch.Add(Prepare(slice, PendingOf(slice) + slice.Used + slice.Target, 0, shrink: false));
+                batch.Add(Prepare(slice, slice.Pending + slice.Used + slice.Target, 0, shrink: false));
             }
-        }
 
-        return batch;
+            return (batch, Send(batch, CancellationToken.None));
+        }
     }
 
-    private List<Exchange> PrepareTick(long now)
+    private (List<Exchange> Batch, Task<RedisResult>? Call) PrepareTick(long now)
     {
         var batch = new List<Exchange>();
         var wallClock = _time.GetUtcNow();
@@ -290,8 +294,8 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
             foreach (var (key, slice) in _slices)
             {
                 var ended = HasEnded(slice.Counter, wallClock);
-                var idle = !slice.UsedSinceTick && PendingOf(slice) == 0;
-                if ((ended || (idle && slice.Held == 0 && slice.Used == 0)) && PendingOf(slice) == 0)
+                var idle = !slice.UsedSinceTick && slice.Pending == 0;
+                if ((ended || (idle && slice.Held == 0 && slice.Used == 0)) && slice.Pending == 0)
                 {
                     (dropped ??= []).Add(key);
                     continue;
@@ -303,19 +307,20 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
                 slice.UsedSinceTick = false;
                 slice.PeakUsed = slice.Used;
                 if (slice.Held == 0 && want == 0) continue;
-                batch.Add(Prepare(slice, PendingOf(slice) + want, 0, shrink: want < slice.Held));
+                batch.Add(Prepare(slice, slice.Pending + want, 0, shrink: want < slice.Held));
             }
 
             foreach (var key in dropped ?? []) _slices.Remove(key);
+            return (batch, Send(batch, CancellationToken.None));
         }
-
-        return batch;
     }
 
     /// <summary>Numbers an exchange; a shrink lowers the local hold before Redis does, so nothing is spent that it gives back.</summary>
     private Exchange Prepare(LocalSlice slice, long want, long increment, bool shrink)
     {
-        var used = PendingOf(slice) + slice.Used + increment;
+        // Redis counts units used beyond the slice without asking (they were spent), so a refill reports only what was
+        // spent; a request's exchange adds the requests still waiting on theirs, which Redis checks against the limit.
+        var used = (increment > 0 ? slice.Pending + increment : 0) + slice.Used;
         var seq = ++slice.Sent;
         if (shrink)
         {
@@ -323,11 +328,14 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
             slice.Barrier = seq;
         }
 
-        return new Exchange(slice, seq, Math.Max(want, used), used, increment);
+        return new Exchange(slice, seq, Math.Max(want, used), used, increment, shrink);
     }
 
-    /// <summary>Sends a batch (nothing when it is empty) and applies the answer; null from an empty batch.</summary>
-    private async Task<long[]?> SendAsync(List<Exchange> batch, long sentAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a batch (nothing when it is empty). Called under the lock, so Redis runs the calls in the order of their
+    /// numbers and the newest answer is the state after every earlier call.
+    /// </summary>
+    private Task<RedisResult>? Send(List<Exchange> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return null;
         var keys = new RedisKey[batch.Count];
@@ -336,7 +344,7 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         args[1] = (long)Lease.TotalMilliseconds;
         for (var i = 0; i < batch.Count; i++)
         {
-            var (slice, _, want, used, increment) = batch[i];
+            var (slice, _, want, used, increment, shrink) = batch[i];
             var counter = slice.Counter;
             keys[i] = counter.Key;
             var at = 2 + i * SliceScript.ArgsPerCounter;
@@ -352,12 +360,20 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
             args[at + 4] = want;
             args[at + 5] = used;
             args[at + 6] = CapOf(counter);
+            args[at + 7] = shrink ? "1" : "0";
         }
 
+        return _redis.EvalAsync(SliceScript.Lua, keys, args, cancellationToken);
+    }
+
+    /// <summary>Applies a batch's answer to its slices; null for an empty batch.</summary>
+    private async Task<long[]?> ApplyAsync(List<Exchange> batch, long sentAt, Task<RedisResult>? call)
+    {
+        if (call is null) return null;
         RedisResult result;
         try
         {
-            result = await _redis.EvalAsync(SliceScript.Lua, keys, args, cancellationToken);
+            result = await call;
             Volatile.Write(ref _failing, 0);
         }
         catch (LimitStoreException)
@@ -374,8 +390,8 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                var (slice, seq, _, _, _) = batch[i];
-                // Redis ran the calls in the order they were sent: only the newest answer, not one older than a shrink, says what is held.
+                var (slice, seq, _, _, _, _) = batch[i];
+                // Only the newest answer, and none older than a shrink (which lowered the hold here first), says what is held.
                 if (seq <= slice.Applied || seq < slice.Barrier) continue;
                 slice.Applied = seq;
                 slice.Total = reply[1 + i * 2];
@@ -423,8 +439,6 @@ internal sealed class SlicedLimitStore : ILimitStore, IAsyncDisposable
     private static bool HasEnded(LimitCounter counter, DateTimeOffset now) =>
         counter.ResetsAt != DateTimeOffset.MinValue && now > counter.ResetsAt + WindowGrace;
 
-    private long PendingOf(LocalSlice slice) => _pending.GetValueOrDefault(slice);
-
     /// <summary>One slice's part of a call: what it asks to hold, what it has used (this request included), and the request's increment.</summary>
-    private readonly record struct Exchange(LocalSlice Slice, long Seq, long Want, long Used, long Increment);
+    private readonly record struct Exchange(LocalSlice Slice, long Seq, long Want, long Used, long Increment, bool Shrink);
 }

@@ -27,8 +27,8 @@ public sealed class SlicedLimitsTests
         // Eight workers per replica take requests until each is refused: the limit is then used up everywhere.
         var admitted = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => AdmitUntilRefusedAsync(i % 2 == 0 ? first : second, plan))));
 
-        admitted.Sum().ShouldBeInRange((int)(Limit * (1 - SlicedLimitStore.Accuracy)), Limit);
         (await CounterAsync(connection, plan)).ShouldBeLessThanOrEqualTo(Limit);
+        admitted.Sum().ShouldBeInRange((int)(Limit * (1 - SlicedLimitStore.Accuracy)), Limit);
     }
 
     [SkippableFact]
@@ -104,7 +104,9 @@ public sealed class SlicedLimitsTests
         var afterExpiry = 1 + await AdmitUntilRefusedAsync(survivor, plan);
 
         counted.ShouldBeGreaterThan(50); // it held more than it used
-        (whileLeased + afterExpiry).ShouldBe(Limit - 50); // only what it used stays counted
+        // What it used stays counted, except what it spent after its last call to Redis (at most its slice, 1% of the
+        // limit): for a rate limit, coming back matters more than those few requests.
+        (whileLeased + afterExpiry).ShouldBeInRange(Limit - 50, Limit - 50 + (int)SlicedLimitStore.CapOf(plan.Counters[0]));
     }
 
     [SkippableFact]
@@ -141,13 +143,13 @@ public sealed class SlicedLimitsTests
         var theirs = Plan("t:theirs", new Policy { RequestsPerMinute = Limit });
         await using var replica = Replica(connection);
         await AdmitAsync(replica, mine, 100); // holds a slice of its own counter
-        var mineBefore = await CounterAsync(connection, mine);
 
         var theirsAdmitted = await AdmitUntilRefusedAsync(replica, theirs);
 
         theirsAdmitted.ShouldBe(Limit);
         (await CounterAsync(connection, theirs)).ShouldBe(Limit);
-        (await CounterAsync(connection, mine)).ShouldBe(mineBefore); // untouched by the other tenant's requests
+        // Only its own use and slice: the other tenant's requests never touched it.
+        (await CounterAsync(connection, mine)).ShouldBeLessThanOrEqualTo(100 + SlicedLimitStore.CapOf(mine.Counters[0]));
     }
 
     [SkippableFact]
@@ -178,7 +180,9 @@ public sealed class SlicedLimitsTests
     private static SlicedLimitStore Replica(IConnectionMultiplexer connection, TimeSpan? lease = null) =>
         new(new RedisLimitStore(connection, Timeout), TimeProvider.System, lease ?? TimeSpan.FromSeconds(10));
 
-    private static LimitPlan Plan(string scope, Policy policy, long tokens = 0) => new(LimitPlan.CountersFor(scope, policy, DateTimeOffset.UtcNow), tokens);
+    // A window some minutes ahead: it cannot end while the test runs (a replica stops slicing a window that ended).
+    private static LimitPlan Plan(string scope, Policy policy, long tokens = 0) =>
+        new(LimitPlan.CountersFor(scope, policy, DateTimeOffset.UtcNow.AddMinutes(10)), tokens);
 
     private static async Task AdmitAsync(SlicedLimitStore store, LimitPlan plan, int count)
     {
