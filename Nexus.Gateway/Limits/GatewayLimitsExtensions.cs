@@ -48,9 +48,14 @@ public static class GatewayLimitsExtensions
 
         builder.Services.TryAddSingleton(sp => new RedisLimitStore(
             sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<LimitsOptions>>().Value.RedisTimeout));
-        builder.Services.TryAddSingleton<ILimitStore>(sp => sp.GetRequiredService<IOptions<LimitsOptions>>().Value.FailOpen
-            ? ActivatorUtilities.CreateInstance<FailOpenLimitStore>(sp, sp.GetRequiredService<RedisLimitStore>())
-            : sp.GetRequiredService<RedisLimitStore>());
+        builder.Services.TryAddSingleton(sp => new SlicedLimitStore(
+            sp.GetRequiredService<RedisLimitStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<LimitsOptions>>().Value.SliceLease));
+        builder.Services.TryAddSingleton<ILimitStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LimitsOptions>>().Value;
+            ILimitStore shared = options.LocalSlices ? sp.GetRequiredService<SlicedLimitStore>() : sp.GetRequiredService<RedisLimitStore>();
+            return options.FailOpen ? ActivatorUtilities.CreateInstance<FailOpenLimitStore>(sp, shared) : shared;
+        });
         // Connect at start, not on the first request, which would otherwise wait out the first connection attempt.
         builder.Services.AddHostedService<LimitStoreConnector>();
     }

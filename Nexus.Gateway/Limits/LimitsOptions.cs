@@ -21,4 +21,18 @@ public sealed class LimitsOptions
     /// logged and <c>nexus.gateway.limits.fallbacks</c> counts them), so limits hold per replica rather than globally.
     /// </summary>
     public bool FailOpen { get; set; }
+
+    /// <summary>
+    /// Whether each replica spends slices of the Redis counters locally (<see cref="SlicedLimitStore"/>) instead of
+    /// calling Redis for every request; limits then hold globally within 1%. <c>false</c> calls Redis per request.
+    /// </summary>
+    public bool LocalSlices { get; set; } = true;
+
+    /// <summary>
+    /// How long a replica's slice outlives its last call to Redis: a replica that stops without giving its slices back
+    /// (killed) has their unspent rest returned after this long. Renewed five times per lease; at most the 60 s a
+    /// per-request concurrency slot lives.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan SliceLease { get; set; } = TimeSpan.FromSeconds(10);
 }

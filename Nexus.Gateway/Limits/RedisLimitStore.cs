@@ -22,23 +22,39 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
     public static readonly TimeSpan DefaultSlotLease = TimeSpan.FromSeconds(60);
 
     // Redis's own clock, so replicas with skewed clocks agree on which leases have run out.
-    private const string Now =
+    internal const string Now =
         """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+        """;
+
+    // A slot set's live slots: a request's named slot counts one, a replica's slice (SliceScript) the slots it holds,
+    // recorded in the hash K:w. Drops expired members and the weights of members no longer in the set.
+    internal const string SlotsFunction =
+        """
+        local function slots(k)
+          redis.call('ZREMRANGEBYSCORE', k, '-inf', now)
+          local n = redis.call('ZCARD', k)
+          local w = redis.call('HGETALL', k .. ':w')
+          for j = 1, #w, 2 do
+            if redis.call('ZSCORE', k, w[j]) then n = n + tonumber(w[j + 1]) - 1 else redis.call('HDEL', k .. ':w', w[j]) end
+          end
+          return n
+        end
+
         """;
 
     // KEYS: counters. ARGV: slot name, lease ms, then per counter limit, increment, ttl seconds, 1 for a slot set.
     // Returns {0, values...} or {index, current}.
-    private const string AcquireScript = Now +
+    private const string AcquireScript = Now + SlotsFunction +
         """
         local slot, lease = ARGV[1], tonumber(ARGV[2])
         local function arg(i, j) return ARGV[2 + (i - 1) * 4 + j] end
         for i = 1, #KEYS do
           local cur
           if arg(i, 4) == '1' then
-            redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
-            cur = redis.call('ZCARD', KEYS[i])
+            cur = slots(KEYS[i])
           else
             cur = tonumber(redis.call('GET', KEYS[i]) or '0')
           end
@@ -48,8 +64,8 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
         for i = 1, #KEYS do
           if arg(i, 4) == '1' then
             redis.call('ZADD', KEYS[i], now + lease, slot)
-            redis.call('PEXPIRE', KEYS[i], lease)
-            out[i + 1] = redis.call('ZCARD', KEYS[i])
+            if redis.call('PTTL', KEYS[i]) < lease then redis.call('PEXPIRE', KEYS[i], lease) end
+            out[i + 1] = slots(KEYS[i])
           else
             out[i + 1] = redis.call('INCRBY', KEYS[i], tonumber(arg(i, 2)))
             redis.call('EXPIRE', KEYS[i], tonumber(arg(i, 3)))
@@ -193,13 +209,14 @@ internal sealed class RedisLimitStore : ILimitStore, IAsyncDisposable
     /// </summary>
     public async Task WarmUpAsync(TimeSpan timeout)
     {
-        foreach (var script in new[] { AcquireScript, ReleaseScript, RenewScript }) await EvalAsync(script, [], ["", 0], CancellationToken.None, timeout);
+        foreach (var script in new[] { AcquireScript, ReleaseScript, RenewScript, SliceScript.Lua }) await EvalAsync(script, [], ["", 0], CancellationToken.None, timeout);
     }
 
     /// <summary>Stops renewing. Slots still held are left to their leases, as they would be if this process had died.</summary>
     public ValueTask DisposeAsync() => _renewal.DisposeAsync();
 
-    private async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <summary>Runs a limits script within the timeout; every failure is a <see cref="LimitStoreException"/>.</summary>
+    internal async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         var limit = timeout ?? _timeout;
         try

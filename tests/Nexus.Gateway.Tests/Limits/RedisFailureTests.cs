@@ -22,7 +22,8 @@ public sealed class RedisFailureTests
         await using var redis = await RedisServer.StartAsync();
         await using var upstream = await FakeUpstream.StartAsync();
         await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream).With("ConnectionStrings:redis", redis.ConnectionString));
-        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { requestsPerMinute = 1000 });
+        // 1% of 100 is one request, too little to slice: every request asks Redis.
+        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { requestsPerMinute = 100 });
         using var client = gateway.Client(key);
         client.Timeout = NoStall;
         using (var before = await client.PostAsJsonAsync("v1/chat/completions", Chat)) before.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -44,6 +45,36 @@ public sealed class RedisFailureTests
 
         await Eventually.WaitAsync(() => StatusAsync(client), s => s == HttpStatusCode.OK, "requests to pass once Redis answers again");
         upstream.Requests.ShouldBeGreaterThanOrEqualTo(2);
+    }
+
+    [SkippableFact]
+    public async Task Chat_RedisFrozenUnderSlicedLimits_ServesAtMostWhatTheSliceHeld_Then503s()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(Routes.Model("llama", upstream).With("ConnectionStrings:redis", redis.ConnectionString));
+        const int Limit = 1000;
+        var (_, _, key) = await gateway.CreateKeyAsync(keyPolicy: new { requestsPerMinute = Limit });
+        using var client = gateway.Client(key);
+        client.Timeout = NoStall;
+        (await StatusAsync(client)).ShouldBe(HttpStatusCode.OK); // takes this replica's slice
+
+        await redis.FreezeAsync();
+        var statuses = new List<HttpStatusCode>();
+        try
+        {
+            for (var i = 0; i < Limit / 100 + 5; i++) statuses.Add(await StatusAsync(client));
+        }
+        finally
+        {
+            await redis.ThawAsync();
+        }
+
+        // What the slice still held (at most 1% of the limit) is served; then Redis is needed, and it does not answer.
+        var served = statuses.TakeWhile(s => s == HttpStatusCode.OK).Count();
+        served.ShouldBeLessThanOrEqualTo(Limit / 100);
+        statuses.Skip(served).ShouldAllBe(s => s == HttpStatusCode.ServiceUnavailable);
+        await Eventually.WaitAsync(() => StatusAsync(client), s => s == HttpStatusCode.OK, "requests to pass once Redis answers again");
     }
 
     [SkippableFact]
