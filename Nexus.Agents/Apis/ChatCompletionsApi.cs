@@ -100,7 +100,8 @@ internal static class ChatCompletionsApi
         });
     }
 
-    // Text arrives as the run produces it; with partners the answer is the reviewed draft, so it comes once, at the end.
+    // The model's text is streamed as it arrives (each delta a chunk); with partners the answer is the reviewed draft, so it
+    // comes once, at the end.
     private static async Task StreamAsync(HttpContext context, AgentRun run, Task completion, AgentSpec spec, string id, long created, string model, CancellationToken cancellationToken)
     {
         context.Response.ContentType = "text/event-stream";
@@ -112,7 +113,7 @@ internal static class ChatCompletionsApi
         {
             if (partners || item.Type != "text" || item.Agent != spec.Name) continue;
             var text = item.Data.GetProperty("text").GetString();
-            await WriteChunkAsync(context, Chunk(id, created, model, new JsonObject { ["content"] = (streamed ? "\n" : "") + text }, null), cancellationToken);
+            await WriteChunkAsync(context, Chunk(id, created, model, new JsonObject { ["content"] = text }, null), cancellationToken);
             streamed = true;
         }
 
