@@ -16,8 +16,13 @@ public sealed class AgentsOptions
     /// <summary>Per agent, a key of its own (<c>Agents:Keys:&lt;agent&gt;</c>), used instead of <see cref="ApiKey"/>.</summary>
     public Dictionary<string, string> Keys { get; set; } = [];
 
-    /// <summary>A key that may read the gateway's registry (an admin key), for the tool bus and the platform tools.</summary>
+    /// <summary>
+    /// A key that may read the gateway's registry (a tenant key whose policy has <c>readRegistry</c>, or an admin key), for
+    /// the tool bus and the platform tools; <see cref="ApiKey"/> when unset.
+    /// </summary>
     public string? RegistryKey { get; set; }
+
+    public string? RegistryKeyOrApiKey => string.IsNullOrEmpty(RegistryKey) ? ApiKey : RegistryKey;
 
     /// <summary>The tenant the agents' key belongs to: the first part of every memory scope.</summary>
     public string Tenant { get; set; } = "default";

@@ -44,6 +44,7 @@ public static class AgentsServiceExtensions
         services.AddSingleton<AgentRunner>();
         services.AddSingleton<IModelCatalog, AgentModelCatalog>();
         services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents");
+        services.AddAgentsMcp();
         return builder;
     }
 

@@ -31,9 +31,13 @@ var inference = builder.AddNexusService<Projects.Nexus_Services_Inference>("infe
 builder.AddNexusService<Projects.Nexus_Services_Speech>("speech", gateway, registrationToken);
 builder.AddNexusService<Projects.Nexus_Services_Ocr>("ocr", gateway, registrationToken);
 builder.AddNexusService<Projects.Nexus_Services_Image>("image", gateway, registrationToken);
-// Knowledge embeds with the inference service's local model directly: through the gateway it would need a tenant key,
-// which only an operator can create (set Knowledge__Gateway__ApiKey in its environment for answers and gateway audit).
-builder.AddNexusService<Projects.Nexus_Services_Knowledge>("knowledge", gateway, registrationToken).WithOptionalReference(nexusdb).WithReference(inference).WithEnvironment("Knowledge__Embeddings__Url", inference.GetEndpoint("http"));
+// Services that call the gateway as tenants get a tenant key of their own, which the gateway creates at start.
+var knowledgeKey = builder.AddNexusTenantKey(gateway, "knowledge");
+var agentsKey = builder.AddNexusTenantKey(gateway, "agents", readRegistry: true);
+// Knowledge embeds with the inference service's local model directly (no gateway hop per chunk); answers go through the gateway with its key.
+builder.AddNexusService<Projects.Nexus_Services_Knowledge>("knowledge", gateway, registrationToken).WithOptionalReference(nexusdb).WithReference(inference).WithEnvironment("Knowledge__Embeddings__Url", inference.GetEndpoint("http")).WithEnvironment("Knowledge__Gateway__ApiKey", knowledgeKey);
+// The agents call models, tools and the registry through the gateway with their key; their tables (agent_*) share the Nexus database.
+builder.AddNexusService<Projects.Nexus_Agents>("agents", gateway, registrationToken).WithOptionalDatabase(nexusdb, "agentsdb").WithNexusAgentsGateway(gateway, agentsKey, TenantKeys.TenantId("agents"));
 builder.AddNexusService<Projects.Nexus_Ui>("ui", gateway, registrationToken, port: 8400, external: true);
 
 builder.Build().Run();

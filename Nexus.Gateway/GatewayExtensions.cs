@@ -72,6 +72,7 @@ public static class GatewayExtensions
 
         builder.Services.TryAddSingleton<AdminCredential>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminCredential>());
+        builder.Services.AddHostedService<BootstrapKeys>();
         return builder;
     }
 

@@ -10,6 +10,12 @@ public sealed class GatewayOptions
     /// <summary>The admin credential for <c>/admin</c>; when unset, one is generated on first start and logged once.</summary>
     public string? BootstrapAdminKey { get; set; }
 
+    /// <summary>
+    /// Tenant keys created at start (<c>Nexus:Gateway:BootstrapKeys:{tenant}</c>), for services of the same deployment
+    /// that call the gateway as tenants (the agents, knowledge): the deployment generates the secret and hands it to both.
+    /// </summary>
+    public Dictionary<string, BootstrapKeyOptions> BootstrapKeys { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Longest silence from an upstream (connect, headers, or between body reads) before a 504.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(100);
@@ -86,6 +92,16 @@ public sealed class GatewayOptions
 
     /// <summary>Weighted splits between two versions, by model id or service name (<c>Nexus:Gateway:Canaries:{name}</c>).</summary>
     public Dictionary<string, CanaryRule> Canaries { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One bootstrap tenant key: the key itself and what its tenant may do beyond the default.</summary>
+public sealed class BootstrapKeyOptions
+{
+    /// <summary>The key value (a tenant key, <c>nx-</c> and at least 32 more characters); only its hash is stored.</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>Whether the tenant may read the registry (<c>/v1/registry</c> list, get, watch), as the agents' tool bus does.</summary>
+    public bool ReadRegistry { get; set; }
 }
 
 /// <summary>Sends a share of a route's traffic to instances of a new version; rolls back when it fails more than the old one.</summary>

@@ -27,6 +27,7 @@ internal sealed class GatewayOptionsValidation : IValidateOptions<GatewayOptions
             if (rule.MinRequests < 1) errors.Add($"Nexus:Gateway:Canaries:{route}:MinRequests must be at least 1.");
         }
 
+        errors.AddRange(Keys.BootstrapKeys.Problems(options.BootstrapKeys));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

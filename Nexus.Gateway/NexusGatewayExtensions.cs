@@ -21,10 +21,10 @@ public static class NexusGatewayExtensions
         return builder;
     }
 
-    /// <summary>The registry API (reading it is for operators: admin key; writing takes registration credentials), then the gateway's own API and <c>/mcp</c>.</summary>
+    /// <summary>The registry API (reading it is for operators and tenants granted it: <see cref="Nexus.Gateway.Keys.Policy.ReadRegistry"/>; writing takes registration credentials), then the gateway's own API and <c>/mcp</c>.</summary>
     public static WebApplication MapNexusGateway(this WebApplication app)
     {
-        app.MapRegistryApi().RequireAdminKey();
+        app.MapRegistryApi().RequireRegistryReader();
         app.MapGatewayApi();
         app.MapGatewayMcp();
         return app;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using Nexus.Agents.Memory;
 using Nexus.Agents.Runtime;
 using Nexus.Agents.Specs;
@@ -30,7 +29,7 @@ internal static class ChatCompletionsApi
             .AsNexusFunction("chat", f => f.Produces("application/json", "text/event-stream").Streaming(StreamingModes.Sse).Result(UiWidgets.Chat));
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext context, SpecCatalog catalog, AgentRunner runner, IOptions<AgentsOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CompleteAsync(HttpContext context, SpecCatalog catalog, AgentRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength > MaxBodyBytes) return OpenAIErrors.Result(413, $"The request is larger than {MaxBodyBytes} bytes.");
         JsonObject? body;
@@ -63,7 +62,7 @@ internal static class ChatCompletionsApi
         Task completion;
         try
         {
-            (run, completion) = await runner.StartAsync(new RunRequest(spec.Name, new MemoryScope(options.Value.Tenant, user, workspace), input, conversation), cancellationToken);
+            (run, completion) = await runner.StartAsync(new RunRequest(spec.Name, new MemoryScope(CallerTenant.From(context).Id, user, workspace), input, conversation), cancellationToken);
         }
         catch (MissingScopeException ex)
         {
@@ -101,7 +100,8 @@ internal static class ChatCompletionsApi
         });
     }
 
-    // Text arrives as the run produces it; with partners the answer is the reviewed draft, so it comes once, at the end.
+    // The model's text is streamed as it arrives (each delta a chunk); with partners the answer is the reviewed draft, so it
+    // comes once, at the end.
     private static async Task StreamAsync(HttpContext context, AgentRun run, Task completion, AgentSpec spec, string id, long created, string model, CancellationToken cancellationToken)
     {
         context.Response.ContentType = "text/event-stream";
@@ -113,7 +113,7 @@ internal static class ChatCompletionsApi
         {
             if (partners || item.Type != "text" || item.Agent != spec.Name) continue;
             var text = item.Data.GetProperty("text").GetString();
-            await WriteChunkAsync(context, Chunk(id, created, model, new JsonObject { ["content"] = (streamed ? "\n" : "") + text }, null), cancellationToken);
+            await WriteChunkAsync(context, Chunk(id, created, model, new JsonObject { ["content"] = text }, null), cancellationToken);
             streamed = true;
         }
 

@@ -10,7 +10,7 @@ using Nexus.Contract;
 
 namespace Nexus.Agents.Apis;
 
-/// <summary>Starts a run: the task, and whose memory it runs in (the tenant is the agents' own).</summary>
+/// <summary>Starts a run: the task, and whose memory it runs in (the tenant is the caller's, <see cref="CallerTenant"/>).</summary>
 public sealed record StartRunRequest
 {
     /// <summary>The agent to run (on <c>POST /v1/agents/runs</c>; the URL names it on <c>/v1/agents/{name}/runs</c>).</summary>
@@ -52,33 +52,37 @@ public sealed record ApprovalDecision
 /// <summary>Runs (start, state and transcript, events, cancel), approvals, blobs and memory.</summary>
 internal static class RunsApi
 {
+    private const int DefaultPage = 50;
+    private const int MaxPage = 200;
+
     public static void MapRunsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/agents").WithTags("Runs");
         // The function (and so the MCP tool) takes everything in its body; path parameters have no place in a tool's schema.
-        group.MapPost("/runs", (StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken) =>
-                StartAsync(request.Agent ?? "", request, runner, options, cancellationToken))
+        group.MapPost("/runs", (StartRunRequest request, CallerTenant tenant, AgentRunner runner, CancellationToken cancellationToken) =>
+                StartAsync(request.Agent ?? "", request, tenant, runner, cancellationToken))
             .WithSummary("Runs an agent on a task; with 'wait' answers with its output when it ends or pauses, else at once with its id.")
             .AsNexusFunction("run-agent", f => f.Order("agent", "input", "user", "workspace", "wait", "conversationId").Widget("input", UiWidgets.Textarea, label: "Task").Result(UiWidgets.Json));
         group.MapPost("/{name}/runs", StartAsync).WithSummary("Starts a run of the named agent.");
+        group.MapGet("/runs", List).WithSummary("The caller tenant's runs in this process, newest first (limit, offset).");
         group.MapGet("/runs/{id}", Get).WithSummary("A run's state, output and transcript.");
         group.MapGet("/runs/{id}/events", Events).WithSummary("Server-sent events of a run: text, tool calls and results, policy decisions, approvals, partners, sub-agents, budget.");
         group.MapPost("/runs/{id}/cancel", Cancel).WithSummary("Cancels a run; its session is kept.");
-        group.MapGet("/approvals", ListApprovalsAsync).WithSummary("Calls waiting for a human's approval.")
+        group.MapGet("/approvals", ListApprovalsAsync).WithSummary("The caller tenant's calls waiting for a human's approval.")
             .AsNexusFunction("list-approvals", f => f.Annotate(readOnly: true).Result(UiWidgets.Json));
-        group.MapPost("/approvals/{id}", DecideAsync).RequireAgentsAdmin().WithSummary("Approves or rejects a pending call (admin key), with a reason; the run resumes when its last pending call is decided.");
+        group.MapPost("/approvals/{id}", DecideAsync).WithSummary("Approves or rejects a pending call of the caller tenant's run (or any, with the admin key), with a reason; the run resumes when its last pending call is decided.");
         group.MapGet("/blobs/{id}", Blob).WithSummary("A binary tool result an agent stored.");
         group.MapGet("/memory", ListMemoryAsync).WithSummary("The long-term memories of a user's workspace.");
         group.MapDelete("/memory", DeleteMemoryAsync).WithSummary("Deletes the long-term memories of a user's workspace, or one of them (id).");
     }
 
-    private static async Task<Results<Accepted<RunView>, Ok<RunView>, ProblemHttpResult>> StartAsync(string name, StartRunRequest request, AgentRunner runner, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RunView>, Ok<RunView>, ProblemHttpResult>> StartAsync(string name, StartRunRequest request, CallerTenant tenant, AgentRunner runner, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name)) return BadRequest("'agent' is required.");
         if (string.IsNullOrWhiteSpace(request.Input)) return BadRequest("'input' is required.");
         try
         {
-            var (run, completion) = await runner.StartAsync(new RunRequest(name, new MemoryScope(options.Value.Tenant, request.User, request.Workspace), [new ChatMessage(ChatRole.User, request.Input)], request.ConversationId), cancellationToken);
+            var (run, completion) = await runner.StartAsync(new RunRequest(name, new MemoryScope(tenant.Id, request.User, request.Workspace), [new ChatMessage(ChatRole.User, request.Input)], request.ConversationId), cancellationToken);
             if (!request.Wait) return TypedResults.Accepted($"/v1/agents/runs/{run.Id}", RunView.From(run, false));
             await completion.WaitAsync(cancellationToken);
             return TypedResults.Ok(RunView.From(run, false));
@@ -93,11 +97,23 @@ internal static class RunsApi
         }
     }
 
-    private static Results<Ok<RunView>, ProblemHttpResult> Get(string id, RunRegistry runs) =>
-        runs.Find(id) is { } run ? TypedResults.Ok(RunView.From(run, true)) : NotFound(id);
+    private static Results<Ok<RunPage>, ProblemHttpResult> List(CallerTenant tenant, RunRegistry runs, int? limit, int? offset)
+    {
+        if (limit is < 1 or > MaxPage) return BadRequest($"'limit' must be 1 to {MaxPage}.");
+        if (offset is < 0) return BadRequest("'offset' must not be negative.");
+        var all = runs.OfTenant(tenant.Id);
+        var page = all.Skip(offset ?? 0).Take(limit ?? DefaultPage).Select(r => RunView.From(r, false)).ToList();
+        return TypedResults.Ok(new RunPage(page, all.Count, (offset ?? 0) + page.Count < all.Count ? (offset ?? 0) + page.Count : null));
+    }
 
-    private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Events(string id, RunRegistry runs, CancellationToken cancellationToken) =>
-        runs.Find(id) is { } run ? TypedResults.ServerSentEvents(Stream(run, cancellationToken)) : NotFound(id);
+    private static Results<Ok<RunView>, ProblemHttpResult> Get(string id, CallerTenant tenant, RunRegistry runs) =>
+        Find(id, tenant, runs) is { } run ? TypedResults.Ok(RunView.From(run, true)) : NotFound(id);
+
+    private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Events(string id, CallerTenant tenant, RunRegistry runs, CancellationToken cancellationToken) =>
+        Find(id, tenant, runs) is { } run ? TypedResults.ServerSentEvents(Stream(run, cancellationToken)) : NotFound(id);
+
+    // Another tenant's run is as absent as an unknown one: its existence is not told.
+    private static AgentRun? Find(string id, CallerTenant tenant, RunRegistry runs) => runs.Find(id) is { } run && tenant.Owns(run.Scope.Tenant) ? run : null;
 
     private static async IAsyncEnumerable<SseItem<string>> Stream(AgentRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -107,36 +123,47 @@ internal static class RunsApi
         }
     }
 
-    private static Results<Accepted<RunView>, ProblemHttpResult> Cancel(string id, RunRegistry runs)
+    private static Results<Accepted<RunView>, ProblemHttpResult> Cancel(string id, CallerTenant tenant, RunRegistry runs)
     {
-        if (runs.Find(id) is not { } run) return NotFound(id);
+        if (Find(id, tenant, runs) is not { } run) return NotFound(id);
         if (run.IsFinished) return TypedResults.Problem($"The run '{id}' has already ended ({run.State}).", statusCode: StatusCodes.Status409Conflict);
         run.Cancel();
         if (run.State == RunStates.WaitingForApproval) run.SetState(RunStates.Cancelled, "Cancelled by the user while waiting for approval.");
         return TypedResults.Accepted($"/v1/agents/runs/{id}", RunView.From(run, false));
     }
 
-    private static async Task<Ok<ApprovalList>> ListApprovalsAsync(IAgentStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<ApprovalList>> ListApprovalsAsync(CallerTenant tenant, IAgentStore store, CancellationToken cancellationToken)
     {
-        var pending = await store.ListPendingAsync(cancellationToken);
+        var pending = await store.ListPendingAsync(tenant.Id, cancellationToken);
         return TypedResults.Ok(new ApprovalList([.. pending.Select(p => new ApprovalView(p.Id, p.RunId, p.ConversationId, p.Agent, p.Tool, JsonDocument.Parse(p.ArgumentsJson).RootElement, p.Reason, p.Scope.User!, p.Scope.Workspace!, p.CreatedAt))]));
     }
 
-    private static async Task<Results<Ok<ApprovalOutcome>, ProblemHttpResult>> DecideAsync(string id, ApprovalDecision decision, AgentRunner runner, CancellationToken cancellationToken)
+    /// <summary>
+    /// The admin key decides any approval; without it, the tenant the gateway attests decides its own runs' approvals, and
+    /// another tenant's is a 404. A direct call with neither is refused: a bare request cannot approve anything.
+    /// </summary>
+    private static async Task<Results<Ok<ApprovalOutcome>, ProblemHttpResult>> DecideAsync(string id, ApprovalDecision decision, HttpContext context, CallerTenant tenant, AgentRunner runner, IAgentStore store, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
     {
+        if (!AdminKey.IsPresented(context, options.Value.AdminKey))
+        {
+            if (!tenant.Attested)
+                return TypedResults.Problem("Deciding an approval needs the caller's tenant (through the gateway) or the agents admin key: 'Authorization: Bearer <key>'.", statusCode: StatusCodes.Status401Unauthorized);
+            if (await store.FindApprovalAsync(id, cancellationToken) is not { } record || !tenant.Owns(record.Scope.Tenant)) return NoApproval(id);
+        }
+
         var (decided, resumed) = await runner.DecideAsync(id, decision.Approved, string.IsNullOrWhiteSpace(decision.By) ? "human" : decision.By, decision.Reason, cancellationToken);
-        if (!decided) return TypedResults.Problem($"There is no pending approval '{id}' (unknown, or already decided).", statusCode: StatusCodes.Status404NotFound);
+        if (!decided) return NoApproval(id);
         return TypedResults.Ok(new ApprovalOutcome(id, decision.Approved, resumed is not null));
     }
 
     private static Results<PhysicalFileHttpResult, ProblemHttpResult> Blob(string id, Tools.BlobStore blobs) =>
         blobs.Find(id) is { } blob ? TypedResults.PhysicalFile(blob.Path, blob.ContentType) : TypedResults.Problem($"There is no blob '{id}'.", statusCode: 404);
 
-    private static async Task<Results<Ok<IReadOnlyList<MemoryView>>, ProblemHttpResult>> ListMemoryAsync(string? user, string? workspace, IAgentStore store, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<MemoryView>>, ProblemHttpResult>> ListMemoryAsync(string? user, string? workspace, CallerTenant tenant, IAgentStore store, CancellationToken cancellationToken)
     {
         try
         {
-            var memories = await store.ListMemoriesAsync(new MemoryScope(options.Value.Tenant, user, workspace), cancellationToken);
+            var memories = await store.ListMemoriesAsync(new MemoryScope(tenant.Id, user, workspace), cancellationToken);
             return TypedResults.Ok<IReadOnlyList<MemoryView>>([.. memories.Select(m => new MemoryView(m.Id, m.Text, m.CreatedAt))]);
         }
         catch (MissingScopeException ex)
@@ -145,11 +172,11 @@ internal static class RunsApi
         }
     }
 
-    private static async Task<Results<Ok<DeletedMemories>, ProblemHttpResult>> DeleteMemoryAsync(string? user, string? workspace, string? id, IAgentStore store, IOptions<AgentsOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DeletedMemories>, ProblemHttpResult>> DeleteMemoryAsync(string? user, string? workspace, string? id, CallerTenant tenant, IAgentStore store, CancellationToken cancellationToken)
     {
         try
         {
-            var scope = new MemoryScope(options.Value.Tenant, user, workspace);
+            var scope = new MemoryScope(tenant.Id, user, workspace);
             var deleted = id is null ? await store.DeleteScopeMemoriesAsync(scope, cancellationToken) : await store.DeleteMemoryAsync(scope, id, cancellationToken) ? 1 : 0;
             return TypedResults.Ok(new DeletedMemories(deleted));
         }
@@ -161,8 +188,14 @@ internal static class RunsApi
 
     private static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
 
+    private static ProblemHttpResult NoApproval(string id) =>
+        TypedResults.Problem($"There is no pending approval '{id}' (unknown, already decided, or not your tenant's).", statusCode: StatusCodes.Status404NotFound);
+
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem($"There is no run '{id}' in this process.", statusCode: StatusCodes.Status404NotFound);
 }
+
+/// <summary>A page of runs: <c>next</c> is the offset of the next page, null on the last.</summary>
+internal sealed record RunPage(IReadOnlyList<RunView> Runs, int Total, int? Next);
 
 internal sealed record ApprovalList(IReadOnlyList<ApprovalView> Approvals);
 

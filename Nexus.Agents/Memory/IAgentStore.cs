@@ -55,8 +55,8 @@ public interface IAgentStore
     /// <summary>When no request of the run is pending any more: removes and returns them all, for exactly one caller; else null.</summary>
     Task<IReadOnlyList<ApprovalRecord>?> TakeDecidedAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Every pending approval (for the operators' list).</summary>
-    Task<IReadOnlyList<ApprovalRecord>> ListPendingAsync(CancellationToken cancellationToken);
+    /// <summary>The pending approvals of a tenant's runs, oldest first.</summary>
+    Task<IReadOnlyList<ApprovalRecord>> ListPendingAsync(string tenant, CancellationToken cancellationToken);
 
     Task<string> AddMemoryAsync(MemoryScope scope, string text, float[] vector, CancellationToken cancellationToken);
 

@@ -87,8 +87,8 @@ internal sealed class SqlAgentStore(DbDataSource dataSource, TimeProvider time) 
         return deleted == rows.Count ? rows : null;
     }
 
-    public Task<IReadOnlyList<ApprovalRecord>> ListPendingAsync(CancellationToken cancellationToken) =>
-        QueryAsync($"{SelectApprovals} WHERE status = 'pending' ORDER BY created_at", ReadApproval, cancellationToken);
+    public Task<IReadOnlyList<ApprovalRecord>> ListPendingAsync(string tenant, CancellationToken cancellationToken) =>
+        QueryAsync($"{SelectApprovals} WHERE status = 'pending' AND tenant = @tenant ORDER BY created_at", ReadApproval, cancellationToken, ("tenant", tenant));
 
     public async Task<string> AddMemoryAsync(MemoryScope scope, string text, float[] vector, CancellationToken cancellationToken)
     {

@@ -108,16 +108,15 @@ internal sealed partial class AgentRunner(
                 ? await primary.Agent.CreateSessionAsync(cancellationToken)
                 : await primary.Agent.DeserializeSessionAsync(JsonDocument.Parse(stored.SessionJson).RootElement, AIJsonUtilities.DefaultOptions, cancellationToken);
             var turn = resume is null ? input : [new ChatMessage(ChatRole.User, [.. resume])];
-            var response = await TurnAsync(primary, session, turn, cancellationToken);
+            var response = await TurnAsync(run, spec.Name, primary, session, turn, cancellationToken);
             while (true)
             {
-                EmitText(run, spec.Name, response);
                 ThrowIfStopped(run);
                 var requests = response.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().ToList();
                 if (requests.Count == 0) break;
                 var decided = await SettleAsync(run, spec, primary, requests, cancellationToken);
                 if (decided is null) return; // paused for a human; the finally saves the session
-                response = await TurnAsync(primary, session, [new ChatMessage(ChatRole.User, [.. decided])], cancellationToken);
+                response = await TurnAsync(run, spec.Name, primary, session, [new ChatMessage(ChatRole.User, [.. decided])], cancellationToken);
             }
 
             var task = string.Join("\n", input.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
@@ -151,13 +150,21 @@ internal sealed partial class AgentRunner(
     /// <summary>
     /// One turn of the primary. The framework's history keeps a turn only when it succeeds; when it throws (cancel, a spent
     /// budget, an error) the turn's messages and the reason are written into the session's history here, so the saved
-    /// session still shows what was asked and why it ended.
+    /// session still shows what was asked and why it ended. The model's text is streamed: each delta is a <c>text</c> event
+    /// as it arrives (the framework's <c>RunStreamingAsync</c>), so a client following the run reads it while it is written.
     /// </summary>
-    private static async Task<AgentResponse> TurnAsync(AgentBinding primary, AgentSession session, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    private static async Task<AgentResponse> TurnAsync(AgentRun run, string agent, AgentBinding primary, AgentSession session, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
     {
         try
         {
-            return await primary.Agent.RunAsync(messages, session, null, cancellationToken);
+            var updates = new List<AgentResponseUpdate>();
+            await foreach (var update in primary.Agent.RunStreamingAsync(messages, session, null, cancellationToken))
+            {
+                updates.Add(update);
+                if (!string.IsNullOrEmpty(update.Text)) run.Emit("text", agent, new { text = update.Text });
+            }
+
+            return updates.ToAgentResponse();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && primary.Agent.GetService<ChatClientAgent>()?.ChatHistoryProvider is InMemoryChatHistoryProvider history)
         {
@@ -233,11 +240,6 @@ internal sealed partial class AgentRunner(
         {
             LogSaveFailed(logger, run.Id, ex);
         }
-    }
-
-    private static void EmitText(AgentRun run, string agent, AgentResponse response)
-    {
-        if (!string.IsNullOrEmpty(response.Text)) run.Emit("text", agent, new { text = response.Text });
     }
 
     private static string NewId(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10))}";

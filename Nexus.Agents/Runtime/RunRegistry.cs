@@ -11,5 +11,9 @@ public sealed class RunRegistry
 
     public AgentRun? Find(string id) => _runs.TryGetValue(id, out var run) ? run : null;
 
+    /// <summary>A tenant's runs, newest first.</summary>
+    public IReadOnlyList<AgentRun> OfTenant(string tenant) =>
+        [.. _runs.Values.Where(r => r.Scope.Tenant == tenant).OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal)];
+
     public IReadOnlyList<AgentRun> All => [.. _runs.Values.OrderBy(r => r.StartedAt)];
 }

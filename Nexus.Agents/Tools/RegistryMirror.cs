@@ -38,9 +38,9 @@ internal sealed partial class RegistryMirror(IHttpClientFactory clients, IOption
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (string.IsNullOrEmpty(options.Value.GatewayUrl) || string.IsNullOrEmpty(options.Value.RegistryKey))
+        if (string.IsNullOrEmpty(options.Value.GatewayUrl) || string.IsNullOrEmpty(options.Value.RegistryKeyOrApiKey))
         {
-            Problem = "Agents:GatewayUrl and Agents:RegistryKey are needed to read the registry; the tool bus has only platform tools.";
+            Problem = "Agents:GatewayUrl and Agents:RegistryKey (or Agents:ApiKey) are needed to read the registry; the tool bus has only platform tools.";
             return;
         }
 
@@ -98,7 +98,7 @@ internal sealed partial class RegistryMirror(IHttpClientFactory clients, IOption
     {
         var client = clients.CreateClient(ClientName);
         client.BaseAddress = new Uri(options.Value.GatewayUrl!.TrimEnd('/') + "/");
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.RegistryKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.RegistryKeyOrApiKey);
         return client;
     }
 

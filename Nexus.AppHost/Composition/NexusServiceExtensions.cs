@@ -63,6 +63,19 @@ internal static class NexusServiceExtensions
         IResourceBuilder<IResourceWithConnectionString>? infrastructure) =>
         infrastructure is null ? project : project.WithReference(infrastructure).WaitFor(infrastructure);
 
+    /// <summary>The database as <c>ConnectionStrings__{connectionName}</c> (a service that names its connection otherwise),
+    /// waited for, when it runs; else nothing and the project uses its embedded default.</summary>
+    public static IResourceBuilder<ProjectResource> WithOptionalDatabase(this IResourceBuilder<ProjectResource> project,
+        IResourceBuilder<IResourceWithConnectionString>? database, string connectionName) =>
+        database is null ? project : project.WithEnvironment($"ConnectionStrings__{connectionName}", database).WaitFor(database);
+
+    /// <summary>The agents' gateway settings: its address, the agents' tenant key (also their registry key) and its tenant id.</summary>
+    public static IResourceBuilder<ProjectResource> WithNexusAgentsGateway(this IResourceBuilder<ProjectResource> agents,
+        IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> key, string tenantId) =>
+        agents.WithEnvironment("Agents__GatewayUrl", gateway.GetEndpoint("http"))
+            .WithEnvironment("Agents__ApiKey", key)
+            .WithEnvironment("Agents__Tenant", tenantId);
+
     /// <summary>The etcd registry store (<c>Nexus__Registry__Etcd__Url</c>) when etcd runs; else the in-process registry.</summary>
     public static IResourceBuilder<ProjectResource> WithOptionalEtcd(this IResourceBuilder<ProjectResource> gateway,
         IResourceBuilder<IResourceWithEndpoints>? etcd) =>

@@ -7,6 +7,8 @@ internal sealed record Caller(ApiKeyRecord Key, Tenant Tenant)
 
     public bool AllowsScope(string scope) => Key.Policy.AllowsScope(scope) && Tenant.Policy.AllowsScope(scope);
 
+    public bool MayReadRegistry => Tenant.Policy.ReadRegistry == true && Key.Policy.ReadRegistry != false;
+
     public bool AllowsTierHeader => Key.Policy.AllowTierHeader || (Key.Policy.DefaultTier is null && Tenant.Policy.AllowTierHeader);
 
     public bool AllowsRouteHeader =>

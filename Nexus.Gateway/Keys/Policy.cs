@@ -46,6 +46,12 @@ public sealed record Policy
     /// </summary>
     public int? ResponseCacheSeconds { get; init; }
 
+    /// <summary>
+    /// Whether the caller may read the registry (<c>/v1/registry</c>: instances, their addresses and descriptors), which
+    /// is operators' data: only a tenant whose policy says <c>true</c>, and then each key unless its own says <c>false</c>.
+    /// </summary>
+    public bool? ReadRegistry { get; init; }
+
     public static Policy Unrestricted { get; } = new();
 
     /// <summary>Whether the allow-list names the model, tagged or not: <c>llama3.2</c> allows <c>llama3.2:latest</c> and back.</summary>

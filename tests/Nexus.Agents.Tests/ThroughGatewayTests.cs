@@ -16,8 +16,8 @@ namespace Nexus.Agents.Tests;
 /// </summary>
 public sealed class ThroughGatewayTests
 {
-    private const string AdminKey = "nxadm-agents-e2e-admin-key";
-    private const string RegistrationToken = "agents-e2e-registration-token";
+    internal const string AdminKey = "nxadm-agents-e2e-admin-key";
+    internal const string RegistrationToken = "agents-e2e-registration-token";
 
     [SkippableFact]
     public async Task ToolBusAndOpenAISdk_ThroughTheRealGateway()
@@ -125,7 +125,24 @@ public sealed class ThroughGatewayTests
         var builder = TestWebHost.CreateBuilder(slim: true);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapPost("/v1/chat/completions", () => Results.Json(new
+        app.MapPost("/v1/chat/completions", async (HttpContext context) =>
+        {
+            var request = await context.Request.ReadFromJsonAsync<JsonObject>();
+            if (request?["stream"]?.GetValue<bool>() != true) return HouseAnswer();
+            // Streamed as the protocol has it: content deltas, then (asked for with stream_options) the usage, then [DONE].
+            context.Response.ContentType = "text/event-stream";
+            foreach (var chunk in new[] { "Hello from", " the house model." })
+                await context.Response.WriteAsync($"data: {{\"id\":\"chatcmpl-house\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"house-llm\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{chunk}\"}},\"finish_reason\":null}}]}}\n\n");
+            await context.Response.WriteAsync("data: {\"id\":\"chatcmpl-house\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"house-llm\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+            await context.Response.WriteAsync("data: {\"id\":\"chatcmpl-house\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"house-llm\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":6,\"total_tokens\":18}}\n\n");
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+            return Results.Empty;
+        });
+        await TestWebHost.StartAsync(app);
+        return app;
+    }
+
+    private static IResult HouseAnswer() => Results.Json(new
         {
             id = "chatcmpl-house",
             @object = "chat.completion",
@@ -133,12 +150,9 @@ public sealed class ThroughGatewayTests
             model = "house-llm",
             choices = new[] { new { index = 0, message = new { role = "assistant", content = "Hello from the house model." }, finish_reason = "stop" } },
             usage = new { prompt_tokens = 12, completion_tokens = 6, total_tokens = 18 },
-        }));
-        await TestWebHost.StartAsync(app);
-        return app;
-    }
+        });
 
-    private static async Task<WebApplication> StartGatewayAsync(IDictionary<string, string?>? more = null)
+    internal static async Task<WebApplication> StartGatewayAsync(IDictionary<string, string?>? more = null)
     {
         var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
         builder.Logging.ClearProviders();
@@ -160,7 +174,7 @@ public sealed class ThroughGatewayTests
         return app;
     }
 
-    private static async Task<string> CreateTenantKeyAsync(HttpClient admin)
+    internal static async Task<string> CreateTenantKeyAsync(HttpClient admin)
     {
         var tenant = await (await admin.PostAsJsonAsync("admin/tenants", new { name = "agents" })).Content.ReadFromJsonAsync<JsonObject>();
         var key = await (await admin.PostAsJsonAsync($"admin/tenants/{tenant!["id"]}/keys", new { name = "agents" })).Content.ReadFromJsonAsync<JsonObject>();

@@ -92,6 +92,8 @@ public sealed class KubernetesTests
         {
             ("Nexus__Registry__Token", "nexus-parameters", "registry-token"),
             ("Nexus__Gateway__BootstrapAdminKey", "nexus-parameters", "bootstrap-admin-key"),
+            ("Nexus__Gateway__BootstrapKeys__agents__Key", "nexus-parameters", "agents-key"),
+            ("Nexus__Gateway__BootstrapKeys__knowledge__Key", "nexus-parameters", "knowledge-key"),
             ("ConnectionStrings__nexusdb", "nexus-infrastructure", "nexusdb"),
             ("ConnectionStrings__redis", "nexus-infrastructure", "redis"),
             ("Nexus__Registry__Etcd__Url", "nexus-infrastructure", "etcd-http-url"),
@@ -101,6 +103,11 @@ public sealed class KubernetesTests
             Get(env[variable], "valueFrom", "secretKeyRef", "name").ShouldBe(secret, variable);
             Get(env[variable], "valueFrom", "secretKeyRef", "key").ShouldBe(key, variable);
         }
+
+        var agents = Containers(BaseObjects().Single(o => Kind(o) == "Deployment" && (string)Get(o, "metadata", "name")! == "agents")).Single();
+        var agentsEnv = ((List<object>)agents["env"]).Cast<Dictionary<object, object>>().ToDictionary(e => (string)e["name"]);
+        Get(agentsEnv["Agents__ApiKey"], "valueFrom", "secretKeyRef", "key").ShouldBe("agents-key");
+        Get(agentsEnv["ConnectionStrings__agentsdb"], "valueFrom", "secretKeyRef", "key").ShouldBe("nexusdb");
 
         BaseObjects().ShouldNotContain(o => Kind(o) == "Secret");
         var speech = Containers(BaseObjects().Single(o => Kind(o) == "Deployment" && (string)Get(o, "metadata", "name")! == "speech")).Single();
@@ -115,7 +122,7 @@ public sealed class KubernetesTests
         var policies = objects.Where(o => Kind(o) == "NetworkPolicy").ToDictionary(o => (string)Get(o, "metadata", "name")!);
 
         Get(policies["nexus-default-deny-ingress"], "spec", "ingress").ShouldBeNull();
-        foreach (var service in new[] { "speech", "ocr", "image", "knowledge" })
+        foreach (var service in new[] { "speech", "ocr", "image", "knowledge", "agents" })
         {
             var from = (List<object>)Get(((List<object>)Get(policies[service], "spec", "ingress")!)[0], "from")!;
             Get(from.ShouldHaveSingleItem(service), "podSelector", "matchLabels", "nexus.io/role").ShouldBe("gateway", service);

@@ -52,7 +52,28 @@ public sealed class ManifestTests
         gateway["bindings"]!["http"]!["port"]!.GetValue<int>().ShouldBe(8480);
         gateway["env"]!["ConnectionStrings__nexusdb"]!.GetValue<string>().ShouldBe("{nexusdb.connectionString}");
         gateway["env"]!["Nexus__Registry__Etcd__Url"]!.GetValue<string>().ShouldBe("{etcd.bindings.http.url}");
-        foreach (var service in new[] { "inference", "speech", "ocr", "image" })
+        foreach (var service in new[] { "inference", "speech", "ocr", "image", "agents" })
             resources[service]!["env"]!["Nexus__Registry__Url"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}", service);
+    }
+
+    [Fact]
+    public void CommittedManifest_ServicesThatAreTenants_GetTheKeyTheGatewayCreatesAtStart()
+    {
+        var resources = JsonNode.Parse(File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot(), "aspire-manifest.json")))!["resources"]!;
+        var gateway = resources["gateway"]!["env"]!;
+        var agents = resources["agents"]!["env"]!;
+
+        // One secret per tenant, handed to both sides; only the agents' tenant may read the registry (their tool bus).
+        gateway["Nexus__Gateway__BootstrapKeys__agents__Key"]!.GetValue<string>().ShouldBe("{agents-key.value}");
+        gateway["Nexus__Gateway__BootstrapKeys__agents__ReadRegistry"]!.GetValue<string>().ShouldBe("true");
+        gateway["Nexus__Gateway__BootstrapKeys__knowledge__Key"]!.GetValue<string>().ShouldBe("{knowledge-key.value}");
+        gateway["Nexus__Gateway__BootstrapKeys__knowledge__ReadRegistry"].ShouldBeNull();
+        agents["Agents__ApiKey"]!.GetValue<string>().ShouldBe("{agents-key.value}");
+        agents["Agents__RegistryKey"].ShouldBeNull(); // the tenant key reads the registry: no admin key leaves the gateway
+        agents["Agents__Tenant"]!.GetValue<string>().ShouldBe("tn_agents");
+        agents["Agents__GatewayUrl"]!.GetValue<string>().ShouldBe("{gateway.bindings.http.url}");
+        agents["ConnectionStrings__agentsdb"]!.GetValue<string>().ShouldBe("{nexusdb.connectionString}");
+        resources["knowledge"]!["env"]!["Knowledge__Gateway__ApiKey"]!.GetValue<string>().ShouldBe("{knowledge-key.value}");
+        resources["agents-key"]!["inputs"]!["value"]!["secret"]!.GetValue<bool>().ShouldBeTrue();
     }
 }
