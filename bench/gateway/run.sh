@@ -45,11 +45,18 @@ wait_for() {
   echo "$1 did not come up" >&2; exit 1
 }
 
+# BUILDS=<folder> publishes into that folder once and reuses what it holds on the next runs (repeated runs of one
+# commit); by default every run publishes afresh into its own temporary folder.
+builds="${BUILDS:-$work}"
+publish() { # project folder
+  [ "$builds" != "$work" ] && [ -f "$builds/$2/.published" ] && return 0
+  dotnet publish "$1" -c Release -o "$builds/$2" >/dev/null && touch "$builds/$2/.published"
+}
 echo "Publishing (Release)..." >&2
-dotnet publish StaticUpstream/StaticUpstream.csproj -c Release -o "$work/upstream" >/dev/null
-dotnet publish MinimalProxy/MinimalProxy.csproj -c Release -o "$work/proxy" >/dev/null
-dotnet publish ../../Nexus.Gateway/Nexus.Gateway.csproj -c Release -o "$work/gateway" >/dev/null
-[ -n "$baseline" ] && dotnet publish "$baseline/Nexus.Gateway/Nexus.Gateway.csproj" -c Release -o "$work/baseline" >/dev/null
+publish StaticUpstream/StaticUpstream.csproj upstream
+publish MinimalProxy/MinimalProxy.csproj proxy
+publish ../../Nexus.Gateway/Nexus.Gateway.csproj gateway
+[ -n "$baseline" ] && publish "$baseline/Nexus.Gateway/Nexus.Gateway.csproj" baseline
 # load THREADS CONNECTIONS SECONDS URL
 load() { wrk -t"$1" -c"$2" -d"$3s" --latency -s chat.lua "$4"; }
 # target INDEX ARGS...: wrk with that target's key and headers.
@@ -60,8 +67,8 @@ admin_key="nxadm-bench-$(date +%s)"
 export Logging__LogLevel__Default=Warning
 
 # Each process runs with its own defaults (the gateway's are in its project file), as a user would start it.
-ASPNETCORE_URLS="http://127.0.0.1:$upstream_port" dotnet "$work/upstream/StaticUpstream.dll" & pids+=($!)
-ASPNETCORE_URLS="http://127.0.0.1:$proxy_port" Upstream="http://127.0.0.1:$upstream_port/" dotnet "$work/proxy/MinimalProxy.dll" & pids+=($!)
+ASPNETCORE_URLS="http://127.0.0.1:$upstream_port" dotnet "$builds/upstream/StaticUpstream.dll" & pids+=($!)
+ASPNETCORE_URLS="http://127.0.0.1:$proxy_port" Upstream="http://127.0.0.1:$upstream_port/" dotnet "$builds/proxy/MinimalProxy.dll" & pids+=($!)
 proxy_pid=${pids[1]}
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 & pids+=($!)
 
@@ -139,7 +146,7 @@ start_gateway() {
     Nexus__Registry__Enabled=false Nexus__LogFormat=text \
     Nexus__Gateway__BootstrapAdminKey="$admin_key" Nexus__Gateway__SqlitePath="$state/gateway.db" \
     "${route[@]}" "$@" \
-    dotnet "$work/$build/Nexus.Gateway.dll" >"$state/gateway.log" 2>&1) & pids+=($!)
+    dotnet "$builds/$build/Nexus.Gateway.dll" >"$state/gateway.log" 2>&1) & pids+=($!)
   gateway_pids+=($!)
   local url="http://127.0.0.1:$port"
   wait_for "$url/health"
@@ -186,6 +193,8 @@ if [ -n "$portkey_target" ]; then
   done || true
 fi
 
+# Requests that failed in a wrk run: non-2xx answers, and connect, read, write errors and timeouts.
+failures() { awk '/Non-2xx/ { n += $5 } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$1"; }
 # wrk prints latency percentiles with --latency; convert "123.45us" / "1.23ms" to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
 
@@ -211,7 +220,7 @@ for i in $targets; do
   c1=$(target_load "$i" 1 1 "$duration" "${urls[$i]}/v1/chat/completions")
   p50[$i]=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$c1")")
   p99[$i]=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$c1")")
-  errors[$i]=$(awk '/Non-2xx/ {print $5}' <<<"$c1")
+  errors[$i]=$(failures "$c1")
   first[$i]="n/a"
   [ "${streams[$i]}" = 1 ] && first[$i]=$(first_chunk_ms "${urls[$i]}" "${keys[$i]}")
 done
@@ -221,7 +230,7 @@ for _ in $(seq 1 "$rounds"); do
   for i in $targets; do
     c32=$(target_load "$i" 2 32 "$duration" "${urls[$i]}/v1/chat/completions")
     rps[$i]="${rps[$i]:-} $(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$c32")"
-    errors[$i]=$(( ${errors[$i]:-0} + $(awk '/Non-2xx/ {print $5}' <<<"$c32" | grep . || echo 0) ))
+    errors[$i]=$(( ${errors[$i]:-0} + $(failures "$c32") ))
   done
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -234,7 +243,7 @@ portkey_rps=""; [ -n "$portkey_target" ] && portkey_rps=$(median "${rps[$portkey
 echo
 echo "Load average at the end of the rounds: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=1 p99 / minimal proxy's | c=32 throughput (req/s, median of $rounds) | c=32 / minimal proxy | c=32 / Portkey | first chunk p50 (ms) | non-2xx |"
+echo "| target | c=1 p50 (ms) | c=1 p99 (ms) | c=1 p99 / minimal proxy's | c=32 throughput (req/s, median of $rounds) | c=32 / minimal proxy | c=32 / Portkey | first chunk p50 (ms) | failed (non-2xx, socket errors) |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for i in $targets; do
   m=$(median "${rps[$i]}")
