@@ -10,7 +10,8 @@ namespace Nexus.Gateway.Registry;
 /// <summary>
 /// This gateway's view of the registry: the registrations a backend holds, combined with the health this gateway
 /// observes. Writers (backends, the prober) take a lock; readers get an immutable snapshot without one, because
-/// routing reads on every request.
+/// routing reads on every request. The snapshot is indexed when it is built (on a registration, renewal or probe
+/// result), so routing a request is a dictionary lookup that returns a prebuilt array, not a scan that allocates.
 /// </summary>
 internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options, TimeProvider time, ILogger<ServiceRegistry> logger) : IServiceRegistry
 {
@@ -22,25 +23,24 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
     private readonly List<Channel<RegistryChange>> _watchers = [];
     private readonly RegistryHealthOptions _health = options.Value.Health;
     private readonly GoneServices _gone = new(options.Value.GoneServiceGrace, time);
-    private IReadOnlyList<RegisteredInstance> _snapshot = [];
+    private SnapshotIndex _index = SnapshotIndex.Empty;
     private long _revision;
 
-    public IReadOnlyList<RegisteredInstance> Snapshot() => Volatile.Read(ref _snapshot);
+    public IReadOnlyList<RegisteredInstance> Snapshot() => Volatile.Read(ref _index).All;
 
-    public RegisteredInstance? Find(string instanceId) =>
-        Snapshot().FirstOrDefault(i => string.Equals(i.InstanceId, instanceId, StringComparison.Ordinal));
+    public RegisteredInstance? Find(string instanceId) => Volatile.Read(ref _index).ById.GetValueOrDefault(instanceId);
 
     public IReadOnlyList<RegisteredInstance> ReadyForService(string serviceName) =>
-        [.. Snapshot().Where(i => i.State == InstanceState.Ready && string.Equals(i.ServiceName, serviceName, StringComparison.Ordinal))];
+        Volatile.Read(ref _index).ReadyByService.GetValueOrDefault(serviceName) ?? [];
 
     public IReadOnlyList<RegisteredInstance> ReadyForModel(string modelId) =>
-        [.. Snapshot().Where(i => i.State == InstanceState.Ready && i.Descriptor.Models?.Any(m => m.Ready && string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true)];
+        Volatile.Read(ref _index).ReadyByModel.GetValueOrDefault(modelId) ?? [];
 
     public bool IsKnownService(string serviceName) =>
-        Snapshot().Any(i => string.Equals(i.ServiceName, serviceName, StringComparison.Ordinal)) || _gone.HasService(serviceName);
+        Volatile.Read(ref _index).Services.Contains(serviceName) || _gone.HasService(serviceName);
 
     public bool IsKnownModel(string modelId) =>
-        Snapshot().Any(i => i.Descriptor.Models?.Any(m => string.Equals(m.Id, modelId, StringComparison.Ordinal)) == true) || _gone.HasModel(modelId);
+        Volatile.Read(ref _index).Models.Contains(modelId) || _gone.HasModel(modelId);
 
     public async IAsyncEnumerable<RegistryChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -222,8 +222,57 @@ internal sealed partial class ServiceRegistry(IOptions<RegistryOptions> options,
     }
 
     private void RebuildSnapshot() => Volatile.Write(
-        ref _snapshot,
-        [.. _entries.Values.Select(e => e.Instance).OrderBy(i => i.ServiceName, StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)]);
+        ref _index,
+        SnapshotIndex.Of([.. _entries.Values.Select(e => e.Instance).OrderBy(i => i.ServiceName, StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)]));
+
+    /// <summary>One snapshot with what routing asks of it answered in advance; replaced whole, never changed.</summary>
+    private sealed record SnapshotIndex(
+        RegisteredInstance[] All,
+        Dictionary<string, RegisteredInstance> ById,
+        Dictionary<string, RegisteredInstance[]> ReadyByService,
+        Dictionary<string, RegisteredInstance[]> ReadyByModel,
+        HashSet<string> Services,
+        HashSet<string> Models)
+    {
+        public static readonly SnapshotIndex Empty = Of([]);
+
+        // In snapshot order, so each array keeps the order a scan of the snapshot would give.
+        public static SnapshotIndex Of(RegisteredInstance[] all)
+        {
+            var byId = new Dictionary<string, RegisteredInstance>(StringComparer.Ordinal);
+            var services = new HashSet<string>(StringComparer.Ordinal);
+            var models = new HashSet<string>(StringComparer.Ordinal);
+            var readyByService = new Dictionary<string, List<RegisteredInstance>>(StringComparer.Ordinal);
+            var readyByModel = new Dictionary<string, List<RegisteredInstance>>(StringComparer.Ordinal);
+            foreach (var instance in all)
+            {
+                byId.TryAdd(instance.InstanceId, instance);
+                services.Add(instance.ServiceName);
+                var ready = instance.State == InstanceState.Ready;
+                if (ready) Add(readyByService, instance.ServiceName, instance);
+                foreach (var model in instance.Descriptor.Models ?? [])
+                {
+                    models.Add(model.Id);
+                    // A catalog that lists a model twice still routes to its instance once.
+                    if (ready && model.Ready && !(readyByModel.TryGetValue(model.Id, out var list) && list.Count > 0 && ReferenceEquals(list[^1], instance)))
+                    {
+                        Add(readyByModel, model.Id, instance);
+                    }
+                }
+            }
+
+            return new(all, byId, Frozen(readyByService), Frozen(readyByModel), services, models);
+        }
+
+        private static void Add(Dictionary<string, List<RegisteredInstance>> lists, string key, RegisteredInstance instance)
+        {
+            if (!lists.TryGetValue(key, out var list)) lists[key] = list = [];
+            list.Add(instance);
+        }
+
+        private static Dictionary<string, RegisteredInstance[]> Frozen(Dictionary<string, List<RegisteredInstance>> lists) =>
+            lists.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+    }
 
     private sealed class Entry
     {

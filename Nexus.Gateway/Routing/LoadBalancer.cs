@@ -10,6 +10,15 @@ internal sealed class LoadBalancer(PassiveHealth health, IOptionsMonitor<Gateway
     {
         var now = time.GetUtcNow();
         var settings = options.CurrentValue;
+        // One candidate, the usual route: no choice to make, so no list to make it from.
+        if (candidates.Count == 1)
+        {
+            var only = candidates[0];
+            var state = health.StateOf(only.InstanceId);
+            return !tried.Contains(only.InstanceId) && !state.IsOpen(now, settings.CircuitFailureThreshold)
+                && state.TryAdmit(now, settings.CircuitBreakDuration, settings.CircuitFailureThreshold) ? only : null;
+        }
+
         var open = new List<Upstream>(candidates.Count);
         foreach (var candidate in candidates)
         {

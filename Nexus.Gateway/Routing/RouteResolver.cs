@@ -21,7 +21,12 @@ internal enum RouteOutcome
 internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes staticRoutes, StaticReachability reachability)
 {
     private readonly ConcurrentDictionary<(string InstanceId, string? Model), (NexusServiceDescriptor Descriptor, Uri BaseUrl, Upstream Upstream)> _registered = new();
+    private readonly ConcurrentDictionary<(string Name, bool IsModel), Combined> _combined = new();
     private StaticSnapshot? _static;
+
+    // One route's upstreams as last combined from the registry's ready instances (an array the registry replaces
+    // whenever an instance changes) and the static route's (replaced with the routes or their reachability).
+    private sealed record Combined(IReadOnlyList<RegisteredInstance> Ready, Upstream[]? Configured, Upstream[] Upstreams);
 
     // All static upstreams, and per route those reachable (an empty array for a route whose upstreams are all down).
     private sealed record StaticSnapshot(StaticRouteSet Routes, int Reachability, Upstream[] All, Dictionary<string, Upstream[]> Models, Dictionary<string, Upstream[]> Services);
@@ -40,7 +45,7 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
     private (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForExactModel(string model)
     {
         var isStatic = Static().Models.TryGetValue(model, out var configured);
-        var found = Combine(registry.ReadyForModel(model), model, configured);
+        var found = Combine(registry.ReadyForModel(model), model, model, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
         return (isStatic || registry.IsKnownModel(model) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
@@ -48,18 +53,27 @@ internal sealed class RouteResolver(IServiceRegistry registry, StaticRoutes stat
     public (RouteOutcome Outcome, IReadOnlyList<Upstream> Upstreams) ForService(string service)
     {
         var isStatic = Static().Services.TryGetValue(service, out var configured);
-        var found = Combine(registry.ReadyForService(service), null, configured);
+        var found = Combine(registry.ReadyForService(service), service, null, configured);
         if (found.Count > 0) return (RouteOutcome.Found, found);
         return (isStatic || registry.IsKnownService(service) ? RouteOutcome.NoneReady : RouteOutcome.Unknown, found);
     }
 
-    // A static route alone, the common case without a registry, is answered with its prebuilt array.
-    private IReadOnlyList<Upstream> Combine(IReadOnlyList<RegisteredInstance> ready, string? model, Upstream[]? configured)
+    // A static route alone, the common case without a registry, is answered with its prebuilt array; registered
+    // instances with the array combined for the same registry and static arrays, so a request allocates no list.
+    private IReadOnlyList<Upstream> Combine(IReadOnlyList<RegisteredInstance> ready, string name, string? model, Upstream[]? configured)
     {
         if (ready.Count == 0) return configured ?? [];
-        var upstreams = new List<Upstream>(ready.Count + (configured?.Length ?? 0));
-        foreach (var instance in ready) upstreams.Add(Registered(instance, model));
-        if (configured is not null) upstreams.AddRange(configured);
+        var key = (name, model is not null);
+        if (_combined.TryGetValue(key, out var cached) && ReferenceEquals(cached.Ready, ready) && ReferenceEquals(cached.Configured, configured))
+        {
+            return cached.Upstreams;
+        }
+
+        var upstreams = new Upstream[ready.Count + (configured?.Length ?? 0)];
+        for (var i = 0; i < ready.Count; i++) upstreams[i] = Registered(ready[i], model);
+        configured?.CopyTo(upstreams, ready.Count);
+        if (_combined.Count > 10_000) _combined.Clear(); // names come from requests' models: bounded like _registered
+        _combined[key] = new Combined(ready, configured, upstreams);
         return upstreams;
     }
 

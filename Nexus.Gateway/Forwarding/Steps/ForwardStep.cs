@@ -23,6 +23,9 @@ internal sealed class ForwardStep(
     ImageLinks imageLinks,
     ILogger<ForwardStep> logger)
 {
+    // The forwarder's settings change only with the options: built once per options instance, not per request.
+    private CachedConfig? _config;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = GatewayRequestFeature.Of(context);
@@ -33,19 +36,22 @@ internal sealed class ForwardStep(
     private async Task<ForwardResult> ForwardAsync(HttpContext context, GatewayRequest request, IReadOnlyList<Upstream> candidates, string? pathOverride, RequestTiming timing, bool openAIErrors, ImageLinks? links)
     {
         var settings = options.CurrentValue;
-        var config = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout };
-        var tried = new HashSet<string>(StringComparer.Ordinal);
+        var config = ConfigFor(settings);
+        // The instances tried so far: the first alone needs no set (most requests make one attempt).
+        string? firstTried = null;
+        HashSet<string>? tried = null;
         var meter = new UsageMeter();
         string? lastFailure = null;
         // Headers set before forwarding (x-ratelimit-*) must survive the reset of a failed attempt.
         var earlyHeaders = context.Response.Headers.ToArray();
         for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
         {
-            var upstream = balancer.Pick(candidates, tried);
+            var upstream = balancer.Pick(candidates, (ICollection<string>?)tried ?? (firstTried is null ? Array.Empty<string>() : new[] { firstTried }));
             if (upstream is null) break;
-            tried.Add(upstream.InstanceId);
-            meter = new UsageMeter();
-            var canRetry = attempt < settings.MaxAttempts && tried.Count < candidates.Count;
+            if (firstTried is null) firstTried = upstream.InstanceId;
+            else (tried ??= new HashSet<string>(StringComparer.Ordinal) { firstTried }).Add(upstream.InstanceId);
+            if (attempt > 1) meter = new UsageMeter();
+            var canRetry = attempt < settings.MaxAttempts && (tried?.Count ?? 1) < candidates.Count;
             var state = new AttemptState(meter, timing, canRetry, stripUsage: request.Stream && !request.ClientWantsUsage, openAIErrors) { ImageLinks = links };
 
             // A fresh copy of the body for every attempt, so a retry sends exactly what the first attempt sent.
@@ -123,6 +129,16 @@ internal sealed class ForwardStep(
         await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, noneReady, code: "no_ready_instance");
         return new ForwardResult(StatusCodes.Status503ServiceUnavailable, null, meter, lastFailure ?? "no ready instance", false, AttemptOutcome.Neutral);
     }
+
+    private ForwarderRequestConfig ConfigFor(GatewayOptions settings)
+    {
+        if (_config is { } cached && ReferenceEquals(cached.Settings, settings)) return cached.Config;
+        var config = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamTimeout };
+        _config = new CachedConfig(settings, config);
+        return config;
+    }
+
+    private sealed record CachedConfig(GatewayOptions Settings, ForwarderRequestConfig Config);
 
     private static void Reset(HttpContext context, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)
     {

@@ -17,7 +17,7 @@ internal sealed class ReadRequestStep(RequestDelegate next, GatewayRequestReader
         return reading.IsCompletedSuccessfully ? Continue(context, feature, reading.Result) : AwaitAsync(context, feature, reading);
     }
 
-    private async Task AwaitAsync(HttpContext context, GatewayRequestFeature feature, Task<(GatewayRequest? Request, RequestProblem? Problem)> reading) =>
+    private async Task AwaitAsync(HttpContext context, GatewayRequestFeature feature, ValueTask<(GatewayRequest? Request, RequestProblem? Problem)> reading) =>
         await Continue(context, feature, await reading);
 
     private Task Continue(HttpContext context, GatewayRequestFeature feature, (GatewayRequest? Request, RequestProblem? Problem) read)

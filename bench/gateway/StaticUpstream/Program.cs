@@ -14,6 +14,9 @@ var chunks = new[] { "Hello", " from", " the", " benchmark." }
 var usage = Encoding.UTF8.GetBytes("""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":4,"total_tokens":16}}""" + "\n\n");
 var done = "data: [DONE]\n\n"u8.ToArray();
 
+// What the registry probes before it routes to an instance registered with it (the registry-routed cell).
+app.MapGet("/health", () => "Healthy");
+
 app.MapPost("/v1/chat/completions", async context =>
 {
     // The request body is read in full, as a real server would.
