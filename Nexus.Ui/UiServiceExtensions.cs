@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Nexus.Ui;
@@ -35,6 +36,8 @@ internal static class UiServiceExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<SessionAccessor>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
         services.AddTransient<RegistryFeed>();
         services.AddScoped<DescriptorSource>();
         services.AddScoped<Nexus.Ui.Forms.FunctionCaller>();
