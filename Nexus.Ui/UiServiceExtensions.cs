@@ -41,6 +41,7 @@ internal static class UiServiceExtensions
         services.AddTransient<RegistryFeed>();
         services.AddScoped<DescriptorSource>();
         services.AddScoped<Nexus.Ui.Forms.FunctionCaller>();
+        services.AddScoped<Nexus.Ui.Agents.AgentsClient>();
 
         // No timeout on the client itself: streams (chat, the registry watch) run for as long as the page shows them;
         // GatewayClient puts a timeout on every call that is not a stream.
