@@ -55,7 +55,9 @@ internal static class UiServiceExtensions
 
     public static WebApplication MapNexusUi(this WebApplication app)
     {
-        // Order matters: authentication before authorization, antiforgery after both (as Blazor's template has it).
+        // Order matters: the browser's address first (from trusted proxies only), authentication before authorization,
+        // antiforgery after both (as Blazor's template has it).
+        if (TrustedProxies.Read(app.Configuration) is { } forwarded) app.UseForwardedHeaders(forwarded);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
