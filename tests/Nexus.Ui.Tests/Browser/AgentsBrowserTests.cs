@@ -27,9 +27,9 @@ public sealed class AgentsBrowserTests(UiSystem system)
         var page = await system.NewPageAsync();
         await page.SignInAsync(system.TenantKey);
         await page.OpenAsync("agents");
+        await page.ScreenshotAsync("agents");
         await page.WaitForSelectorAsync("#agents-list [data-agent=careful]");
         (await page.Locator("#agents-list [data-agent=helper]").InnerTextAsync()).ShouldContain("Adversary, Supplicant");
-        await page.ScreenshotAsync("agents");
 
         await StartRunAsync(page, "helper", "Say hello.");
         await page.WaitForSelectorAsync("#run-state[data-state=completed]", new() { Timeout = 60_000 });
@@ -60,7 +60,7 @@ public sealed class AgentsBrowserTests(UiSystem system)
         await page.ScreenshotAsync("agents-run-waiting");
 
         await page.OpenAsync("agents");
-        var card = page.Locator($"#approvals :has(a[href='agents/runs/{run}'])");
+        var card = page.Locator($"#approvals .approval-item[data-run='{run}']");
         await card.WaitForAsync();
         (await card.InnerTextAsync()).ShouldContain("platform.list_services");
         (await card.Locator("fluent-button.approve").CountAsync()).ShouldBe(1);
