@@ -6,7 +6,7 @@ namespace Nexus.Ui.Tests.Browser;
 
 /// <summary>
 /// Everything the browser tests drive, started once for the collection: the real gateway (SQLite, embedded registry),
-/// the real speech service (espeak-ng) and image service (over a fake Automatic1111), a fake OpenAI upstream behind a
+/// the real speech service (espeak-ng), image service (over a fake Automatic1111) and OCR service (tesseract), a fake OpenAI upstream behind a
 /// static route, the real agents service (its model calls go to that upstream through the gateway), a tenant with a
 /// key, the UI as its own process, and one Chromium.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed class UiSystem : IAsyncLifetime
     private TestService? _speech;
     private TestService? _image;
     private TestService? _agents;
+    private TestService? _ocr;
     private FakeOpenAI? _openAi;
     private UiServer? _ui;
     private IPlaywright? _playwright;
@@ -47,6 +48,9 @@ public sealed class UiSystem : IAsyncLifetime
 
         _speech = await StartServiceAsync("Nexus.Services.Speech", "speech", b => b.AddSpeechService(), a => a.MapSpeechApi(), new() { ["Nexus:Description"] = "Text to speech with espeak-ng, speech to text with pocketsphinx." });
         _image = await StartServiceAsync("Nexus.Services.Image", "image", b => b.AddImageService(), a => a.MapImageApi(), new() { ["Image:Automatic1111Url"] = Automatic1111.Url, ["Nexus:Description"] = "Images over Automatic1111, with a procedural development renderer." });
+        // OCR only where tesseract is installed (its tests skip without it, except in CI); elsewhere it would report not ready.
+        if (TestPrograms.Find("tesseract") is not null)
+            _ocr = await StartServiceAsync("Nexus.Services.Ocr", "ocr", b => b.AddOcrService(), a => a.MapOcrApi(), new() { ["Nexus:Description"] = "Text from images with tesseract." });
         TenantKey = await CreateTenantKeyAsync("ui-tests");
         _agents = await StartAgentsAsync(await CreateTenantKeyAsync("agents"));
         _ui = await UiServer.StartAsync(GatewayUrl, RegistrationToken);
@@ -150,6 +154,7 @@ public sealed class UiSystem : IAsyncLifetime
         }
 
         if (_agents is not null) await _agents.DisposeAsync();
+        if (_ocr is not null) await _ocr.DisposeAsync();
         if (_image is not null) await _image.DisposeAsync();
         if (_speech is not null) await _speech.DisposeAsync();
         if (_gateway is not null) await TestWebHost.StopAsync(_gateway);
