@@ -102,6 +102,7 @@ public static class GatewayExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapOpenAIApi();
         app.MapModelsApi();
+        app.MapServicesApi();
         app.MapImageFilesApi();
         app.MapTenantUsageApi();
         app.MapAdminApi();

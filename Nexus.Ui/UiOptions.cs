@@ -13,4 +13,7 @@ internal sealed class UiOptions
 
     /// <summary>Longest wait for one gateway call that is not a stream (streams run until they end or the page leaves).</summary>
     public TimeSpan GatewayTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Wrong keys one browser address may type in a minute before its sign-ins are refused (0: no limit).</summary>
+    public int SignInFailuresPerMinute { get; set; } = 10;
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Nexus.Ui;
@@ -35,9 +36,12 @@ internal static class UiServiceExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<SessionAccessor>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
         services.AddTransient<RegistryFeed>();
         services.AddScoped<DescriptorSource>();
         services.AddScoped<Nexus.Ui.Forms.FunctionCaller>();
+        services.AddScoped<Nexus.Ui.Agents.AgentsClient>();
 
         // No timeout on the client itself: streams (chat, the registry watch) run for as long as the page shows them;
         // GatewayClient puts a timeout on every call that is not a stream.
@@ -51,7 +55,9 @@ internal static class UiServiceExtensions
 
     public static WebApplication MapNexusUi(this WebApplication app)
     {
-        // Order matters: authentication before authorization, antiforgery after both (as Blazor's template has it).
+        // Order matters: the browser's address first (from trusted proxies only), authentication before authorization,
+        // antiforgery after both (as Blazor's template has it).
+        if (TrustedProxies.Read(app.Configuration) is { } forwarded) app.UseForwardedHeaders(forwarded);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Nexus.Gateway.Keys;
 
 /// <summary>
-/// Failed authentication per client address (tenant keys, admin keys, registration tokens alike): after
+/// Failed authentication per client address (the connection's, or the one a trusted proxy forwards:
+/// <see cref="AuthThrottleProxies"/>), for tenant keys, admin keys and registration tokens alike: after
 /// <see cref="GatewayOptions.AuthFailuresPerMinute"/> failures in a minute, every request from that address that
 /// presents a credential is refused with 429 until the minute ends, before its credential is checked, so guessing
 /// gets nowhere and learns nothing.

@@ -33,11 +33,15 @@ internal sealed class AuthThrottleMiddleware(RequestDelegate next, AuthThrottle 
     }
 }
 
-/// <summary>Puts the throttle in front of routing.</summary>
-internal sealed class AuthThrottleStartupFilter : IStartupFilter
+/// <summary>
+/// Puts the throttle in front of routing, behind the client address of trusted proxies (<see cref="AuthThrottleProxies"/>)
+/// when some are configured, so every step after it (the throttle's counts, MCP's callers) sees the client's address.
+/// </summary>
+internal sealed class AuthThrottleStartupFilter(IConfiguration configuration) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        if (AuthThrottleProxies.Read(configuration) is { } forwarded) app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<AuthThrottleMiddleware>();
         next(app);
     };

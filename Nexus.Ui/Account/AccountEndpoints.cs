@@ -19,11 +19,14 @@ internal static class AccountEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, [FromForm] string? key, [FromForm] string? returnUrl, GatewayClient gateway, CancellationToken cancellationToken)
+    private static async Task<IResult> SignInAsync(HttpContext context, [FromForm] string? key, [FromForm] string? returnUrl, GatewayClient gateway, SignInThrottle throttle, CancellationToken cancellationToken)
     {
         key = key?.Trim();
         if (string.IsNullOrEmpty(key)) return Back("empty", returnUrl);
-        var kind = await gateway.ClassifyKeyAsync(key, cancellationToken);
+        var browser = context.Connection.RemoteIpAddress;
+        if (throttle.IsBlocked(browser)) return Back("too-many", returnUrl);
+        var kind = await gateway.ClassifyKeyAsync(key, browser, cancellationToken);
+        if (kind == KeyKind.Invalid) throttle.Failed(browser);
         if (kind is not (KeyKind.Admin or KeyKind.Tenant)) return Back(kind.ToString().ToLowerInvariant(), returnUrl);
 
         // A second key of the other kind is added: an administrator calls functions with a tenant key beside the admin key.

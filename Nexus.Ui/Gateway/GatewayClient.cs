@@ -21,19 +21,20 @@ internal sealed class GatewayClient(HttpClient http, IOptions<UiOptions> options
     /// <summary>
     /// Asks the gateway what a key is: the admin key opens the admin API, a tenant key authenticates on <c>/v1/usage</c>
     /// (which needs no scope). The likelier kind is asked first (tenant keys start with <c>nx-</c>), because the gateway
-    /// counts every refused credential against the caller's address, here the UI's own, for all its users.
+    /// counts every refused credential against the caller's address: the browser's, sent as <c>X-Forwarded-For</c>,
+    /// when the gateway trusts the UI as a proxy (<c>Nexus:Gateway:TrustedProxies</c>), else the UI's own, for all its users.
     /// </summary>
-    public async Task<KeyKind> ClassifyKeyAsync(string key, CancellationToken cancellationToken)
+    public async Task<KeyKind> ClassifyKeyAsync(string key, IPAddress? browser, CancellationToken cancellationToken)
     {
         try
         {
             if (key.StartsWith("nx-", StringComparison.Ordinal))
             {
-                var tenant = await TenantAsync(key, cancellationToken);
-                return tenant == KeyKind.Invalid && await IsAdminAsync(key, cancellationToken) ? KeyKind.Admin : tenant;
+                var tenant = await TenantAsync(key, browser, cancellationToken);
+                return tenant == KeyKind.Invalid && await IsAdminAsync(key, browser, cancellationToken) ? KeyKind.Admin : tenant;
             }
 
-            return await IsAdminAsync(key, cancellationToken) ? KeyKind.Admin : await TenantAsync(key, cancellationToken);
+            return await IsAdminAsync(key, browser, cancellationToken) ? KeyKind.Admin : await TenantAsync(key, browser, cancellationToken);
         }
         catch (HttpRequestException)
         {
@@ -41,15 +42,15 @@ internal sealed class GatewayClient(HttpClient http, IOptions<UiOptions> options
         }
     }
 
-    private async Task<bool> IsAdminAsync(string key, CancellationToken cancellationToken)
+    private async Task<bool> IsAdminAsync(string key, IPAddress? browser, CancellationToken cancellationToken)
     {
-        using var admin = await SendAsync(HttpMethod.Get, "admin/canaries", key, null, cancellationToken);
+        using var admin = await SendAsync(HttpMethod.Get, "admin/canaries", key, null, cancellationToken, forwardedFor: browser);
         return admin.IsSuccessStatusCode;
     }
 
-    private async Task<KeyKind> TenantAsync(string key, CancellationToken cancellationToken)
+    private async Task<KeyKind> TenantAsync(string key, IPAddress? browser, CancellationToken cancellationToken)
     {
-        using var tenant = await SendAsync(HttpMethod.Get, "v1/usage", key, null, cancellationToken);
+        using var tenant = await SendAsync(HttpMethod.Get, "v1/usage", key, null, cancellationToken, forwardedFor: browser);
         return tenant.StatusCode switch
         {
             _ when tenant.IsSuccessStatusCode => KeyKind.Tenant,
@@ -60,10 +61,11 @@ internal sealed class GatewayClient(HttpClient http, IOptions<UiOptions> options
     }
 
     /// <summary>A request to the gateway; the caller owns the response. Streams are read as they arrive.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, HttpContent? content, CancellationToken cancellationToken, bool stream = false)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, HttpContent? content, CancellationToken cancellationToken, bool stream = false, IPAddress? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
         if (key.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor.ToString());
         if (stream) return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

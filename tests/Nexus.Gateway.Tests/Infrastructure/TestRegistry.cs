@@ -31,6 +31,8 @@ public sealed class TestRegistry : IServiceRegistry
         };
     }
 
+    public void Add(RegisteredInstance instance) => _instances[instance.InstanceId] = instance;
+
     public IReadOnlyList<RegisteredInstance> Snapshot() => _instances.Values.ToList();
 
     public RegisteredInstance? Find(string instanceId) => _instances.GetValueOrDefault(instanceId);

@@ -7,6 +7,8 @@ namespace Nexus.Ui.Tests.Browser;
 /// <summary>
 /// An OpenAI-compatible chat upstream that streams its answer as server-sent events, one chunk every
 /// <see cref="ChunkDelay"/>, flushed each time, with the usage chunk when asked (<c>stream_options.include_usage</c>).
+/// For agents it speaks the rest of the protocol: a structured answer to a <c>json_schema</c> response format (the
+/// Adversary's verdict, the Supplicant's notes), and a tool call when the user's message says <c>[call:name]</c>.
 /// </summary>
 internal sealed class FakeOpenAI : IAsyncDisposable
 {
@@ -35,6 +37,13 @@ internal sealed class FakeOpenAI : IAsyncDisposable
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var model = request["model"]?.ToString() ?? "fake-chat";
+        if (request["stream"]?.GetValue<bool>() != true && (StructuredAnswer(request) ?? ToolCall(request)) is { } message)
+        {
+            var reason = message["tool_calls"] is null ? "stop" : "tool_calls";
+            await context.Response.WriteAsJsonAsync(new { id = "chatcmpl-2", @object = "chat.completion", created = 0, model, choices = new[] { new { index = 0, message, finish_reason = reason } }, usage = new { prompt_tokens = 5, completion_tokens = 5, total_tokens = 10 } });
+            return;
+        }
+
         if (request["stream"]?.GetValue<bool>() != true)
         {
             await context.Response.WriteAsJsonAsync(new { id = "chatcmpl-1", @object = "chat.completion", created = 0, model, choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(Words) }, finish_reason = "stop" } }, usage = new { prompt_tokens = 5, completion_tokens = Words.Length, total_tokens = 5 + Words.Length } });
@@ -57,6 +66,38 @@ internal sealed class FakeOpenAI : IAsyncDisposable
 
         await context.Response.WriteAsync("data: [DONE]\n\n");
         await context.Response.Body.FlushAsync();
+    }
+
+    public const string Finding = "It does not say which services are ready.";
+    public const string Note = "Would a shorter answer do?";
+
+    // The Adversary's and the Supplicant's output types, recognised by their schemas' properties.
+    private static JsonObject? StructuredAnswer(JsonObject request)
+    {
+        if (request["response_format"]?["type"]?.ToString() != "json_schema") return null;
+        var schema = request["response_format"]!["json_schema"]?.ToJsonString() ?? "";
+        var content = schema.Contains("findings", StringComparison.Ordinal)
+            ? JsonSerializer.Serialize(new { verdict = "revise", findings = new[] { new { where = "the greeting", why = Finding } } })
+            : schema.Contains("notes", StringComparison.Ordinal)
+                ? JsonSerializer.Serialize(new { notes = new[] { new { kind = "question", text = Note } } })
+                : null;
+        return content is null ? null : new JsonObject { ["role"] = "assistant", ["content"] = content };
+    }
+
+    // "[call:platform__list_services]" in the last message, when it is the user's: the model calls that tool.
+    private static JsonObject? ToolCall(JsonObject request)
+    {
+        if (request["tools"] is null || request["messages"]?.AsArray().LastOrDefault() is not JsonObject last || last["role"]?.ToString() != "user") return null;
+        var text = last["content"]?.ToString() ?? "";
+        var start = text.IndexOf("[call:", StringComparison.Ordinal);
+        if (start < 0) return null;
+        var name = text[(start + 6)..text.IndexOf(']', start)];
+        return new JsonObject
+        {
+            ["role"] = "assistant",
+            ["content"] = null,
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "call_1", ["type"] = "function", ["function"] = new JsonObject { ["name"] = name, ["arguments"] = "{}" } }),
+        };
     }
 
     private static async Task WriteAsync(HttpContext context, object chunk)

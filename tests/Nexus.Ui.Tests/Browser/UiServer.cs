@@ -9,6 +9,8 @@ namespace Nexus.Ui.Tests.Browser;
 /// </summary>
 internal sealed class UiServer : LocalServer
 {
+    public const int SignInFailuresPerMinute = 3;
+
     public string Url => $"http://127.0.0.1:{Port}";
 
     public static async Task<UiServer> StartAsync(string gatewayUrl, string registrationToken)
@@ -22,7 +24,9 @@ internal sealed class UiServer : LocalServer
         // Development: static web assets come from the build's manifest (NuGet's Fluent UI files included), not a publish folder.
         server.Start("dotnet", [dll, "--urls", server.Url, "--environment", "Development", "--contentRoot", project,
             "--Nexus:Ui:GatewayUrl", gatewayUrl, "--Nexus:Ui:DashboardUrl", "http://127.0.0.1:18888",
-            "--Nexus:Registry:Url", gatewayUrl, "--Nexus:Registry:Token", registrationToken, "--Nexus:LogFormat", "text"]);
+            "--Nexus:Registry:Url", gatewayUrl, "--Nexus:Registry:Token", registrationToken, "--Nexus:LogFormat", "text",
+            // The tests stand for the proxy in front of the UI, so each test may sign in from an address of its own.
+            "--Nexus:Ui:TrustedProxies:0", "127.0.0.1", "--Nexus:Ui:SignInFailuresPerMinute", SignInFailuresPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await server.WaitUntilAsync(async () => (await http.GetAsync(server.Url + "/alive")).IsSuccessStatusCode, "the UI");
         return server;

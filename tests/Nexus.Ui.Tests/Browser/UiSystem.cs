@@ -6,8 +6,9 @@ namespace Nexus.Ui.Tests.Browser;
 
 /// <summary>
 /// Everything the browser tests drive, started once for the collection: the real gateway (SQLite, embedded registry),
-/// the real speech service (espeak-ng) and image service (over a fake Automatic1111), a fake OpenAI upstream behind a
-/// static route, a tenant with a key, the UI as its own process, and one Chromium.
+/// the real speech service (espeak-ng), image service (over a fake Automatic1111) and OCR service (tesseract), a fake OpenAI upstream behind a
+/// static route, the real agents service (its model calls go to that upstream through the gateway), a tenant with a
+/// key, the UI as its own process, and one Chromium.
 /// </summary>
 public sealed class UiSystem : IAsyncLifetime
 {
@@ -19,6 +20,8 @@ public sealed class UiSystem : IAsyncLifetime
     private WebApplication? _gateway;
     private TestService? _speech;
     private TestService? _image;
+    private TestService? _agents;
+    private TestService? _ocr;
     private FakeOpenAI? _openAi;
     private UiServer? _ui;
     private IPlaywright? _playwright;
@@ -45,9 +48,13 @@ public sealed class UiSystem : IAsyncLifetime
 
         _speech = await StartServiceAsync("Nexus.Services.Speech", "speech", b => b.AddSpeechService(), a => a.MapSpeechApi(), new() { ["Nexus:Description"] = "Text to speech with espeak-ng, speech to text with pocketsphinx." });
         _image = await StartServiceAsync("Nexus.Services.Image", "image", b => b.AddImageService(), a => a.MapImageApi(), new() { ["Image:Automatic1111Url"] = Automatic1111.Url, ["Nexus:Description"] = "Images over Automatic1111, with a procedural development renderer." });
+        // OCR only where tesseract is installed (its tests skip without it, except in CI); elsewhere it would report not ready.
+        if (TestPrograms.Find("tesseract") is not null)
+            _ocr = await StartServiceAsync("Nexus.Services.Ocr", "ocr", b => b.AddOcrService(), a => a.MapOcrApi(), new() { ["Nexus:Description"] = "Text from images with tesseract." });
         TenantKey = await CreateTenantKeyAsync("ui-tests");
+        _agents = await StartAgentsAsync(await CreateTenantKeyAsync("agents"));
         _ui = await UiServer.StartAsync(GatewayUrl, RegistrationToken);
-        await Eventually.WaitAsync(() => Admin.GetStringAsync("v1/registry/instances?state=ready"), s => s.Contains("\"image\"", StringComparison.Ordinal) && s.Contains("\"ui\"", StringComparison.Ordinal), "image and the UI to be ready", TimeSpan.FromSeconds(60));
+        await Eventually.WaitAsync(() => Admin.GetStringAsync("v1/registry/instances?state=ready"), s => s.Contains("\"image\"", StringComparison.Ordinal) && s.Contains("\"ui\"", StringComparison.Ordinal) && s.Contains("\"agents\"", StringComparison.Ordinal), "image, agents and the UI to be ready", TimeSpan.FromSeconds(60));
 
         if (TestPrograms.Find(Chromium) is not null)
         {
@@ -56,11 +63,20 @@ public sealed class UiSystem : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context (no cookies) and page on the UI; skips without Chromium (fails in CI).</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A fresh browser context (no cookies) and page on the UI, optionally at an address of its own; skips without
+    /// Chromium (fails in CI).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string? browserAddress = null)
     {
         TestPrograms.Require(Chromium);
-        var context = await _browser!.NewContextAsync(new() { BaseURL = UiUrl, ViewportSize = new() { Width = 1280, Height = 860 } });
+        var context = await _browser!.NewContextAsync(new()
+        {
+            BaseURL = UiUrl,
+            ViewportSize = new() { Width = 1280, Height = 860 },
+            // As the proxy in front of the UI would say: where this browser is.
+            ExtraHTTPHeaders = browserAddress is null ? null : new Dictionary<string, string> { ["X-Forwarded-For"] = browserAddress },
+        });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
     }
@@ -72,6 +88,28 @@ public sealed class UiSystem : IAsyncLifetime
         settings["Nexus:Registry:Url"] = GatewayUrl;
         settings["Nexus:Registry:Token"] = RegistrationToken;
         return await TestService.StartAsync(application, name, settings, b => { b.AddServiceDefaults(); add(b); }, a => { a.MapDefaultEndpoints(); map(a); });
+    }
+
+    /// <summary>
+    /// The agents service with two agents on the fake model: <c>helper</c> with both partners, and <c>careful</c>, whose
+    /// call of <c>platform.list_services</c> waits for a human.
+    /// </summary>
+    private async Task<TestService> StartAgentsAsync(string agentsKey)
+    {
+        var folder = Directory.CreateTempSubdirectory("nexus-ui-agents-").FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "specs"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "specs", "helper.yaml"), $"name: helper\ndescription: Helps, reviewed by both partners.\ninstructions: You help.\nmodel: {ChatModel}\ntools:\n  allow: [\"platform.*\"]\nadversary: {{ enabled: true, rounds: 1 }}\nsupplicant: {{ enabled: true }}\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "specs", "careful.yaml"), $"name: careful\ndescription: Asks before it looks.\ninstructions: You help.\nmodel: {ChatModel}\ntools:\n  allow: [\"platform.*\"]\n  approve: [\"platform.list_services\"]\n");
+        return await StartServiceAsync("Nexus.Agents", "agents", b => b.AddAgentsService(), a => a.MapAgentsApi(), new()
+        {
+            ["Agents:GatewayUrl"] = GatewayUrl,
+            ["Agents:ApiKey"] = agentsKey,
+            ["Agents:RegistryKey"] = AdminKey,
+            ["Agents:SpecsPath"] = Path.Combine(folder, "specs"),
+            ["Agents:SqlitePath"] = Path.Combine(folder, "agents.db"),
+            ["Agents:BlobPath"] = Path.Combine(folder, "blobs"),
+            ["Nexus:Description"] = "Agents on the fake model.",
+        });
     }
 
     public async Task<string> CreateTenantKeyAsync(string tenantName)
@@ -115,6 +153,8 @@ public sealed class UiSystem : IAsyncLifetime
             await _ui.DisposeAsync();
         }
 
+        if (_agents is not null) await _agents.DisposeAsync();
+        if (_ocr is not null) await _ocr.DisposeAsync();
         if (_image is not null) await _image.DisposeAsync();
         if (_speech is not null) await _speech.DisposeAsync();
         if (_gateway is not null) await TestWebHost.StopAsync(_gateway);
