@@ -4,11 +4,6 @@ namespace Nexus.Ui.Tests.Browser;
 [Collection(UiCollection.Name)]
 public sealed class AgentsBrowserTests(UiSystem system)
 {
-    // Until the agents service takes decisions from the run's tenant and lists its runs (branch agentshost), these
-    // routes answer with the agents admin key only, or not at all.
-    private const string NeedsTenantApprovals = "Needs POST /v1/agents/approvals/{id} decided by the tenant that owns the run (branch agentshost): on main it takes the agents admin key only.";
-    private const string NeedsRunList = "Needs GET /v1/agents/runs, the caller tenant's runs (branch agentshost): on main the agents service has no such route.";
-
     private static async Task<string> StartRunAsync(Microsoft.Playwright.IPage page, string agent, string task)
     {
         await page.OpenAsync("agents");
@@ -69,7 +64,7 @@ public sealed class AgentsBrowserTests(UiSystem system)
         await page.Context.CloseAsync();
     }
 
-    [SkippableFact(Skip = NeedsTenantApprovals)]
+    [SkippableFact]
     public async Task Reject_WithAReason_TheRunRecordsItAndGoesOn()
     {
         var page = await system.NewPageAsync();
@@ -88,7 +83,7 @@ public sealed class AgentsBrowserTests(UiSystem system)
         await page.Context.CloseAsync();
     }
 
-    [SkippableFact(Skip = NeedsTenantApprovals)]
+    [SkippableFact]
     public async Task Approve_TheRunResumesCallsTheToolAndCompletes()
     {
         var page = await system.NewPageAsync();
@@ -104,7 +99,7 @@ public sealed class AgentsBrowserTests(UiSystem system)
         await page.Context.CloseAsync();
     }
 
-    [SkippableFact(Skip = NeedsRunList)]
+    [SkippableFact]
     public async Task AgentsPage_AfterARun_ListsItNewestFirst()
     {
         var page = await system.NewPageAsync();

@@ -37,14 +37,31 @@ internal sealed class FakeOpenAI : IAsyncDisposable
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var model = request["model"]?.ToString() ?? "fake-chat";
-        if (request["stream"]?.GetValue<bool>() != true && (StructuredAnswer(request) ?? ToolCall(request)) is { } message)
+        var streamed = request["stream"]?.GetValue<bool>() == true;
+        if ((StructuredAnswer(request) ?? ToolCall(request)) is { } message)
         {
             var reason = message["tool_calls"] is null ? "stop" : "tool_calls";
-            await context.Response.WriteAsJsonAsync(new { id = "chatcmpl-2", @object = "chat.completion", created = 0, model, choices = new[] { new { index = 0, message, finish_reason = reason } }, usage = new { prompt_tokens = 5, completion_tokens = 5, total_tokens = 10 } });
+            if (!streamed)
+            {
+                await context.Response.WriteAsJsonAsync(new { id = "chatcmpl-2", @object = "chat.completion", created = 0, model, choices = new[] { new { index = 0, message, finish_reason = reason } }, usage = new { prompt_tokens = 5, completion_tokens = 5, total_tokens = 10 } });
+                return;
+            }
+
+            // Streamed (the agents run the primary streaming): the whole message as one delta, tool calls with their index.
+            if (message["tool_calls"] is JsonArray calls)
+            {
+                for (var i = 0; i < calls.Count; i++) calls[i]!["index"] = i;
+            }
+
+            context.Response.ContentType = "text/event-stream";
+            await WriteAsync(context, new { id = "chatcmpl-2", @object = "chat.completion.chunk", created = 0, model, choices = new[] { new { index = 0, delta = message, finish_reason = (string?)null } } });
+            await WriteAsync(context, new { id = "chatcmpl-2", @object = "chat.completion.chunk", created = 0, model, choices = new[] { new { index = 0, delta = new JsonObject(), finish_reason = (string?)reason } } });
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+            await context.Response.Body.FlushAsync();
             return;
         }
 
-        if (request["stream"]?.GetValue<bool>() != true)
+        if (!streamed)
         {
             await context.Response.WriteAsJsonAsync(new { id = "chatcmpl-1", @object = "chat.completion", created = 0, model, choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(Words) }, finish_reason = "stop" } }, usage = new { prompt_tokens = 5, completion_tokens = Words.Length, total_tokens = 5 + Words.Length } });
             return;
