@@ -14,6 +14,7 @@ namespace Nexus.AppHost.Tests.EndToEnd;
 /// The real composition (Program.cs) under Aspire.Hosting.Testing: DCP runs every resource with the local binaries
 /// this machine has. One test on purpose: each full start costs about 20 s here.
 /// </summary>
+[Collection(WholeSystem.Name)]
 public sealed class AppHostTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);

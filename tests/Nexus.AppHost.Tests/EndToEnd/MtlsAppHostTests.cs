@@ -15,6 +15,7 @@ namespace Nexus.AppHost.Tests.EndToEnd;
 /// health endpoint), refuses a caller without a certificate from the run's CA, and is still reached through the gateway,
 /// which presents its certificate; knowledge, which embeds with inference directly, is healthy too.
 /// </summary>
+[Collection(WholeSystem.Name)]
 public sealed class MtlsAppHostTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
@@ -23,8 +24,10 @@ public sealed class MtlsAppHostTests
     [SkippableFact]
     public async Task Start_WithMtls_ServicesRefuseCallersWithoutACertificateAndTheGatewayStillRoutes()
     {
-        TestPrograms.Require("espeak-ng");
+        foreach (var program in new[] { "redis-server", "etcd", "espeak-ng", "/usr/lib/postgresql/15/bin/postgres" }) TestPrograms.Require(program);
         var state = Directory.CreateTempSubdirectory("nexus-apphost-mtls-test-");
+        // As root, PostgreSQL runs as the 'postgres' user, who must be able to enter the state directory.
+        if (!OperatingSystem.IsWindows()) state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         const string adminKey = "mtlsAdminKey0123456789abcdefghijklm";
         try
         {
