@@ -24,6 +24,12 @@ var gateway = builder.AddProject<Projects.Nexus_Gateway>("gateway")
     .WithOptionalEtcd(etcd)
     .WithEnvironment("Nexus__Registry__Token", registrationToken)
     .WithEnvironment("Nexus__Gateway__BootstrapAdminKey", adminKey);
+// In run mode the UI reaches the gateway over loopback and names the browser's address in X-Forwarded-For when it checks
+// a key: the gateway believes it, so one person's wrong keys lock out that person's browser, not every UI user.
+if (builder.ExecutionContext.IsRunMode)
+{
+    gateway.WithEnvironment("Nexus__Gateway__TrustedProxies__0", "127.0.0.1").WithEnvironment("Nexus__Gateway__TrustedProxies__1", "::1");
+}
 
 // Services: one line each (and a ProjectReference in Nexus.AppHost.csproj, which generates Projects.*); a stable port
 // for one a person opens (port: 8400, external: true); more settings chain on the line (.WithOptionalReference(nexusdb)).

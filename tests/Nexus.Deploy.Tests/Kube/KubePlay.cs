@@ -49,6 +49,9 @@ internal sealed class KubePlay : IAsyncDisposable
         {
             ["registry-token"] = "kube-play-test-registration-token",
             ["bootstrap-admin-key"] = AdminKey,
+            // The tenant keys the gateway creates at start for the agents and the knowledge service (nx- and 32 more).
+            ["agents-key"] = "nx-kube-play-agents-key-0123456789abcdef",
+            ["knowledge-key"] = "nx-kube-play-knowledge-key-0123456789ab",
         });
         return play;
     }

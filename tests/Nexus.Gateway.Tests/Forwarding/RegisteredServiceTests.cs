@@ -44,7 +44,7 @@ public sealed class RegisteredServiceTests
     }
 
     [Fact]
-    public async Task RegistryListing_WithoutTheAdminKey_Is401()
+    public async Task RegistryListing_WithoutAKey_Is401_WithATenantKeyThatMayNotReadTheRegistry_Is403()
     {
         await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Nexus:Registry:Token"] = Token });
         var (_, _, tenantKey) = await gateway.CreateKeyAsync();
@@ -56,7 +56,7 @@ public sealed class RegisteredServiceTests
         using var asAdmin = await gateway.Admin.GetAsync("v1/registry/instances");
 
         anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        tenantResponse.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        tenantResponse.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         asAdmin.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }
