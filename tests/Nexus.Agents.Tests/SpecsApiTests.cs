@@ -56,7 +56,10 @@ public sealed class SpecsApiTests
         await Eventually.WaitAsync(() => host.Http.GetStringAsync("v1/agents"), text => text.Contains("\"watcher\"", StringComparison.Ordinal), "the agent to appear", TimeSpan.FromSeconds(20));
 
         await File.WriteAllTextAsync(file, "name: watcher\nmodel: 12\nbogus: 1\n");
-        var list = await Eventually.WaitAsync(() => host.Http.GetFromJsonAsync<JsonObject>("v1/agents"), l => l!["problems"]!.AsArray().Count == 1, "the problem to be reported", TimeSpan.FromSeconds(20));
+        var list = await Eventually.WaitAsync(() => host.Http.GetFromJsonAsync<JsonObject>("v1/agents"), 
+            // The watcher may read the file while it is half written (another error first): wait for the whole file's.
+            l => l!["problems"]!.AsArray().Count == 1 && l["problems"]![0]!["errors"]!.ToJsonString().Contains("bogus:", StringComparison.Ordinal),
+            "the problem to be reported", TimeSpan.FromSeconds(20));
 
         list!["agents"]!.AsArray().Single()!["name"]!.GetValue<string>().ShouldBe("watcher");
         list["problems"]![0]!["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ShouldContain(e => e.StartsWith("bogus:", StringComparison.Ordinal));

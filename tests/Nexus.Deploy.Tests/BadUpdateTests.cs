@@ -76,7 +76,8 @@ public sealed class BadUpdateTests(ImagesFixture images, ITestOutputHelper outpu
             statuses.Keys.ShouldBe([200], "every request through the gateway succeeded (0 is a request that got no response)");
             var canary = (await gateway.AdminGetAsync("admin/canaries")).AsArray().ShouldHaveSingleItem()!;
             canary["canaryRequests"]!.GetValue<long>().ShouldBe(0);
-            canary["stableRequests"]!.GetValue<long>().ShouldBe(statuses[200]);
+            // The loop's last request can be counted by the gateway as the loop stops, before its answer is.
+            canary["stableRequests"]!.GetValue<long>().ShouldBeInRange(statuses[200], statuses[200] + 1);
             (await gateway.InstancesAsync("speech")).Where(i => GatewayClient.State(i) == "ready")
                 .Select(i => i!["version"]!.GetValue<string>()).ShouldBe([Version1]);
         }

@@ -80,7 +80,8 @@ public sealed class SlicedLimitsTests
         await stopping.DisposeAsync();
         var admitted = await AdmitUntilRefusedAsync(other, plan);
 
-        admitted.ShouldBe(Limit - 50);
+        // Everything but what was spent comes back; a refusal may come once 99% of the limit is used (the 1% bound).
+        admitted.ShouldBeInRange(Limit - 50 - Limit / 100, Limit - 50);
     }
 
     [SkippableFact]
