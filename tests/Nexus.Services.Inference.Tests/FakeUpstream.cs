@@ -183,15 +183,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
                 await LineAsync(context, new { error = "max retries exceeded: unexpected EOF" });
                 return;
             case EndlessModel + ":latest":
-                await LineAsync(context, new { status = "pulling 9e8d7c6b5a4f", digest = "sha256:9e8d7c6b5a4f", total = 1000, completed = 1 });
-                EndlessPullStarted.TrySetResult();
-                try
+                // Registered before the next write: a caller that leaves at once aborts it, and that counts too.
+                using (context.RequestAborted.Register(() => PullAborted.TrySetResult()))
                 {
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    PullAborted.TrySetResult();
+                    await LineAsync(context, new { status = "pulling 9e8d7c6b5a4f", digest = "sha256:9e8d7c6b5a4f", total = 1000, completed = 1 });
+                    EndlessPullStarted.TrySetResult();
+                    await SilenceAsync(context);
                 }
 
                 return;
