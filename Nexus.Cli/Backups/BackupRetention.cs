@@ -2,36 +2,22 @@ namespace Nexus.Cli.Backups;
 
 /// <summary>
 /// <c>backup --timestamped --keep N</c>: after a run, the backups of the same data in the parent directory beyond the
-/// newest <c>N</c> are removed, oldest first. Only a complete backup counts or is touched: a directory (not a link) whose
-/// manifest reads and holds the same data. Of it only what the manifest names and the manifest itself are deleted, the
-/// manifest first (so a removal cut short leaves an unfinished backup, never one that looks complete), then the directory
-/// if nothing else is left in it. Anything else in the folder stays.
+/// newest <c>N</c> are removed, oldest first. Only a complete backup counts or is touched (<see cref="BackupFolder"/>).
+/// Of it only what the manifest names and the manifest itself are deleted, the manifest first (so a removal cut short
+/// leaves an unfinished backup, never one that looks complete), then the directory if nothing else is left in it.
+/// Anything else in the folder stays.
 /// </summary>
 internal static class BackupRetention
 {
     public static async Task<IReadOnlyList<string>> PruneAsync(string parent, string written, BackupDataSet data, int keep, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
-        var complete = new List<(string Directory, BackupManifest Manifest)>();
-        foreach (var directory in Directory.EnumerateDirectories(parent))
-        {
-            if (Path.GetFullPath(directory) == Path.GetFullPath(written) || new DirectoryInfo(directory).LinkTarget is not null) continue;
-            BackupManifest manifest;
-            try
-            {
-                manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
-            }
-            catch (BackupException)
-            {
-                continue;
-            }
-
-            if (manifest.DataName == data.Name) complete.Add((directory, manifest));
-        }
+        var others = (await BackupFolder.CompleteAsync(parent, data, cancellationToken))
+            .Where(b => Path.GetFullPath(b.Directory) != Path.GetFullPath(written));
 
         // The one just written is the first kept.
         var removed = new List<string>();
-        foreach (var (directory, manifest) in complete.OrderByDescending(b => b.Manifest.CreatedAt).Skip(keep - 1).Reverse())
+        foreach (var (directory, manifest) in others.Skip(keep - 1).Reverse())
         {
             try
             {
