@@ -10,7 +10,7 @@ internal enum CliCommand
 
 /// <summary>The parsed command line; settings not given fall back to the environment variables of the service whose data
 /// it is (<see cref="BackupDataSet"/>).</summary>
-internal sealed record CliArguments(CliCommand Command, string Directory, BackupDataSet Data, string? Postgres, string Sqlite, string? PgBin, bool Force, bool Timestamped)
+internal sealed record CliArguments(CliCommand Command, string Directory, BackupDataSet Data, string? Postgres, string Sqlite, string? PgBin, bool Force, bool Timestamped, int? Keep, bool Latest)
 {
     public IBackupDatabase Database() =>
         Postgres is { Length: > 0 } ? new PostgresDatabase(Postgres, PgBin, Data) : new SqliteDatabase(Sqlite, Data);
@@ -42,13 +42,24 @@ internal sealed record CliArguments(CliCommand Command, string Directory, Backup
 
         string? postgres = null, sqlite = null, pgBin = environment("NEXUS_PG_BIN");
         var data = BackupDataSet.Gateway;
-        bool force = false, timestamped = false;
+        bool force = false, timestamped = false, latest = false;
+        int? keep = null;
         for (var i = 2; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--force" when command == CliCommand.Restore: force = true; continue;
+                case "--latest" when command == CliCommand.Restore: latest = true; continue;
                 case "--timestamped" when command == CliCommand.Backup: timestamped = true; continue;
+                case "--keep" when command == CliCommand.Backup && i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count < 1)
+                    {
+                        problem = $"--keep takes a number of backups, 1 or more, not '{args[i]}'";
+                        return false;
+                    }
+
+                    keep = count;
+                    continue;
                 case "--postgres" or "--sqlite" or "--pg-bin" or "--data" when i + 1 < args.Length:
                     var value = args[++i];
                     switch (args[i - 1])
@@ -74,10 +85,16 @@ internal sealed record CliArguments(CliCommand Command, string Directory, Backup
             }
         }
 
+        if (keep is not null && !timestamped)
+        {
+            problem = "--keep needs --timestamped: it prunes the timestamped backups beside the new one";
+            return false;
+        }
+
         // --sqlite chooses the file even when the service's environment names a PostgreSQL database.
         if (sqlite is null) postgres ??= environment(data.PostgresVariable);
         sqlite ??= environment(data.SqliteVariable) ?? data.SqliteFile;
-        arguments = new CliArguments(command, args[1], data, postgres, sqlite, pgBin, force, timestamped);
+        arguments = new CliArguments(command, args[1], data, postgres, sqlite, pgBin, force, timestamped, keep, latest);
         return true;
     }
 }

@@ -5,7 +5,7 @@ namespace Nexus.AppHost.Publishing;
 /// <summary>
 /// The files of the Kubernetes output, by path relative to the output directory: <c>base/</c> (one file per project,
 /// the default-deny policy, the backup CronJob, the kustomization) and <c>overlays/{dev,main}/</c> (namespace, image tags,
-/// replicas, the backup schedule).
+/// replicas, the backup schedule and the number kept).
 /// </summary>
 internal static class KubernetesWriter
 {
@@ -58,7 +58,7 @@ internal static class KubernetesWriter
                     ("pod-security.kubernetes.io/enforce", "restricted"),
                     ("pod-security.kubernetes.io/enforce-version", "latest")))))),
             ]);
-            if (backup.Count > 0) files[$"overlays/{environment.Name}/backup-schedule.yaml"] = Documents([KubernetesBackupJob.SchedulePatch(environment)]);
+            if (backup.Count > 0) files[$"overlays/{environment.Name}/backup-settings.yaml"] = Documents([KubernetesBackupJob.EnvironmentPatch(model, environment)]);
             files[$"overlays/{environment.Name}/kustomization.yaml"] = Documents(
             [
                 Map(("apiVersion", KustomizeApi), ("kind", "Kustomization"),
@@ -67,7 +67,7 @@ internal static class KubernetesWriter
                     ("labels", new[] { Map(("pairs", Map(("nexus.io/environment", environment.Name)))) }),
                     ("images", images.Select(image => Map(("name", image), ("newTag", environment.ImageTag))).ToArray()),
                     ("replicas", gateways.Select(g => Map(("name", g), ("count", environment.GatewayReplicas))).ToArray()),
-                    ("patches", backup.Count > 0 ? new[] { Map(("path", "backup-schedule.yaml")) } : null)),
+                    ("patches", backup.Count > 0 ? new[] { Map(("path", "backup-settings.yaml")) } : null)),
             ]);
         }
 

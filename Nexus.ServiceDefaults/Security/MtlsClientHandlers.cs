@@ -21,6 +21,8 @@ internal sealed class MtlsClientHandlers(MtlsCredentials credentials) : IPostCon
                     sockets.SslOptions = credentials.ClientOptions();
                     break;
                 case HttpClientHandler client:
+                    // This handler takes certificates, not a selection callback: the one current when the factory made
+                    // it, until the factory replaces it (HandlerLifetime, two minutes by default).
                     var tls = credentials.ClientOptions();
                     client.ClientCertificateOptions = ClientCertificateOption.Manual;
                     client.ClientCertificates.Add(credentials.Certificate!);

@@ -51,10 +51,15 @@ public sealed class KubernetesTests
                 Containers(deployment).ShouldAllBe(c => ((string)c["image"]).EndsWith(":" + environment, StringComparison.Ordinal));
             var gateway = objects.Single(o => Kind(o) == "Deployment" && (string)Get(o, "metadata", "name")! == "gateway");
             Get(gateway, "spec", "replicas").ShouldBe(environment == "main" ? "2" : "1");
-            var backup = objects.Single(o => Kind(o) == "CronJob");
+            var backup = objects.Single(o => Kind(o) == "CronJob" && (string)Get(o, "metadata", "name")! == "nexus-backup");
             Get(backup, "spec", "schedule").ShouldBe(environment == "main" ? "0 3 * * *" : "30 4 * * *", directory);
-            ((List<object>)Get(backup, "spec", "jobTemplate", "spec", "template", "spec", "containers")!).Cast<Dictionary<object, object>>()
-                .ShouldAllBe(c => (string)c["image"] == "nexus-cli:" + environment);
+            var backupContainers = ((List<object>)Get(backup, "spec", "jobTemplate", "spec", "template", "spec", "containers")!).Cast<Dictionary<object, object>>().ToList();
+            backupContainers.ShouldAllBe(c => (string)c["image"] == "nexus-cli:" + environment);
+            // The overlay's patch replaces the args (the number kept) and keeps the rest of each container.
+            backupContainers.ShouldAllBe(c => ((List<object>)c["args"]).Cast<string>().SkipWhile(a => a != "--keep").Skip(1).First() == (environment == "main" ? "14" : "7"));
+            backupContainers.ShouldAllBe(c => c.ContainsKey("env") && c.ContainsKey("securityContext"));
+            var restore = objects.Single(o => Kind(o) == "CronJob" && (string)Get(o, "metadata", "name")! == "nexus-restore-gateway");
+            Get(restore, "spec", "suspend").ShouldBe("true", directory);
         }
     }
 
@@ -154,13 +159,24 @@ public sealed class KubernetesTests
 
         var container = ((List<object>)Get(pod, "containers")!).Cast<Dictionary<object, object>>().Single(c => (string)c["name"] == "gateway");
         container["image"].ShouldBe("nexus-cli");
-        ((List<object>)container["args"]).Cast<string>().ShouldBe(["backup", "/backups/gateway", "--data", "gateway", "--timestamped"]);
+        ((List<object>)container["args"]).Cast<string>().ShouldBe(["backup", "/backups/gateway", "--data", "gateway", "--timestamped", "--keep", "14"]);
         Get(container, "securityContext", "readOnlyRootFilesystem").ShouldBe("true");
         ((List<object>)Get(container, "securityContext", "capabilities", "drop")!).Cast<string>().ShouldBe(["ALL"]);
         var env = ((List<object>)container["env"]).Cast<Dictionary<object, object>>().ShouldHaveSingleItem();
         env["name"].ShouldBe("ConnectionStrings__nexusdb");
         Get(env, "valueFrom", "secretKeyRef", "name").ShouldBe("nexus-infrastructure");
         ((List<object>)container["volumeMounts"]).Cast<Dictionary<object, object>>().Select(m => (string)m["mountPath"]).ShouldBe(["/tmp", "/backups"]);
+
+        // The restore template: never scheduled, hardened the same, the claim read-only, the newest backup, no --force.
+        var restore = objects.Single(o => Kind(o) == "CronJob" && (string)Get(o, "metadata", "name")! == "nexus-restore-gateway");
+        Get(restore, "spec", "suspend").ShouldBe("true");
+        var restorePod = Get(restore, "spec", "jobTemplate", "spec", "template", "spec")!;
+        Get(restorePod, "securityContext", "runAsNonRoot").ShouldBe("true");
+        Get(restorePod, "automountServiceAccountToken").ShouldBe("false");
+        var restorer = ((List<object>)Get(restorePod, "containers")!).Cast<Dictionary<object, object>>().ShouldHaveSingleItem();
+        ((List<object>)restorer["args"]).Cast<string>().ShouldBe(["restore", "/backups/gateway", "--data", "gateway", "--latest"]);
+        Get(restorer, "securityContext", "readOnlyRootFilesystem").ShouldBe("true");
+        ((List<object>)restorer["volumeMounts"]).Cast<Dictionary<object, object>>().Single(m => (string)m["mountPath"] == "/backups")["readOnly"].ShouldBe("true");
     }
 
     [Fact]
