@@ -42,6 +42,9 @@ public sealed class AgentsOptions
     /// <summary>Longest text of a tool result handed to the model; the rest is cut with a note.</summary>
     public int MaxToolResultCharacters { get; set; } = 16_000;
 
+    /// <summary>External MCP servers whose tools join the bus (<c>Agents:McpServers:&lt;server&gt;</c>), validated by <see cref="Tools.Mcp.McpServersValidator"/>.</summary>
+    public Dictionary<string, Tools.Mcp.McpServerOptions> McpServers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string KeyFor(string agent) => Keys.TryGetValue(agent, out var key) && !string.IsNullOrEmpty(key) ? key : ApiKey ?? "";
 }
 

@@ -31,6 +31,7 @@ public static class AgentsServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SpecFolder>());
         services.AddSingleton<RegistryMirror>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryMirror>());
+        services.AddMcpServerTools();
         services.AddSingleton<ToolBus>();
         services.AddWorkspaceTools();
         services.AddSingleton<BlobStore>();
