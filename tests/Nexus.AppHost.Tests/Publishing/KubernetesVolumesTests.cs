@@ -23,7 +23,7 @@ public sealed class KubernetesVolumesTests
             var name = (string)Get(deployment, "metadata", "name")!;
             var mounts = ((List<object>)Containers(deployment).Single()["volumeMounts"]).Cast<Dictionary<object, object>>()
                 .ToDictionary(m => (string)m["mountPath"], m => (string)m["name"]);
-            mounts.Keys.ShouldBe(["/tmp", "/data"], name);
+            mounts.Keys.ToArray().ShouldBe(new[] { "/tmp", "/data" }, name);
             var data = ((List<object>)Get(deployment, "spec", "template", "spec", "volumes")!).Cast<Dictionary<object, object>>()
                 .Single(v => (string)v["name"] == mounts["/data"]);
 
