@@ -43,7 +43,9 @@ var agentsKey = builder.AddNexusTenantKey(gateway, "agents", readRegistry: true)
 // Knowledge embeds with the inference service's local model directly (no gateway hop per chunk); answers go through the gateway with its key.
 builder.AddNexusService<Projects.Nexus_Services_Knowledge>("knowledge", gateway, registrationToken).WithOptionalReference(nexusdb).WithReference(inference).WithEnvironment("Knowledge__Embeddings__Url", inference.GetEndpoint("http")).WithEnvironment("Knowledge__Gateway__ApiKey", knowledgeKey);
 // The agents call models, tools and the registry through the gateway with their key; their tables (agent_*) share the Nexus database.
-builder.AddNexusService<Projects.Nexus_Agents>("agents", gateway, registrationToken).WithOptionalDatabase(nexusdb, "agentsdb").WithNexusAgentsGateway(gateway, agentsKey, TenantKeys.TenantId("agents"));
-builder.AddNexusService<Projects.Nexus_Ui>("ui", gateway, registrationToken, port: 8400, external: true);
+builder.AddNexusService<Projects.Nexus_Agents>("agents", gateway, registrationToken).WithOptionalDatabase(nexusdb, "agentsdb").WithNexusAgentsGateway(gateway, agentsKey, TenantKeys.TenantId("agents"))
+    .WithKubernetesPersistentData("5Gi"); // specs, binary tool results, run workspaces (deploy/README.md, writable paths)
+builder.AddNexusService<Projects.Nexus_Ui>("ui", gateway, registrationToken, port: 8400, external: true)
+    .WithKubernetesPersistentData("64Mi"); // its data protection keys: sign-in cookies outlive the pod
 
 builder.Build().Run();

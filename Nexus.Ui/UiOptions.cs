@@ -14,6 +14,13 @@ internal sealed class UiOptions
     /// <summary>Longest wait for one gateway call that is not a stream (streams run until they end or the page leaves).</summary>
     public TimeSpan GatewayTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// The folder of the data protection key ring (the keys that encrypt sign-in cookies), when no Redis connection
+    /// (<c>ConnectionStrings:redis</c>) holds it. Every UI process that shares it accepts the others' cookies; unset and
+    /// without Redis, the keys are in the process's memory and each restart signs everyone out.
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
     /// <summary>Wrong keys one browser address may type in a minute before its sign-ins are refused (0: no limit).</summary>
     public int SignInFailuresPerMinute { get; set; } = 10;
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.FluentUI.AspNetCore.Components;
@@ -6,6 +7,7 @@ using Nexus.Ui;
 using Nexus.Ui.Account;
 using Nexus.Ui.Components;
 using Nexus.Ui.Gateway;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,6 +24,7 @@ internal static class UiServiceExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddFluentUIComponents();
 
+        builder.AddUiKeyRing();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.Cookie.Name = "nexus-ui";
@@ -51,6 +54,25 @@ internal static class UiServiceExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The key ring that encrypts the sign-in cookie, shared by every UI process: in Redis when the UI has a connection to
+    /// it, else in <see cref="UiOptions.DataProtectionKeysPath"/> (a volume), else in memory. The application name is fixed
+    /// so that processes with different content roots still read each other's cookies.
+    /// </summary>
+    private static void AddUiKeyRing(this WebApplicationBuilder builder)
+    {
+        var keyRing = builder.Services.AddDataProtection().SetApplicationName("nexus-ui");
+        if (builder.Configuration.GetConnectionString("redis") is { Length: > 0 } redis)
+        {
+            var connection = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redis));
+            keyRing.PersistKeysToStackExchangeRedis(() => connection.Value.GetDatabase(), "nexus-ui:data-protection-keys");
+        }
+        else if (builder.Configuration[$"{UiOptions.SectionName}:{nameof(UiOptions.DataProtectionKeysPath)}"] is { Length: > 0 } path)
+        {
+            keyRing.PersistKeysToFileSystem(new DirectoryInfo(path));
+        }
     }
 
     public static WebApplication MapNexusUi(this WebApplication app)

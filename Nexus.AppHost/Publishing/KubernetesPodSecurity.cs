@@ -20,7 +20,7 @@ internal static class KubernetesPodSecurity
         ("readOnlyRootFilesystem", true),
         ("capabilities", Map(("drop", new[] { "ALL" }))));
 
-    /// <summary>The root file system is read-only: /tmp (ASP.NET Core's and .NET's scratch space) is writable.</summary>
+    /// <summary>The root file system is read-only: /tmp (ASP.NET Core's and .NET's scratch space) is writable, and goes with the pod.</summary>
     public static OrderedDictionary<string, object> TmpMount() => Map(("name", "tmp"), ("mountPath", "/tmp"));
 
     public static OrderedDictionary<string, object> TmpVolume() => Map(("name", "tmp"), ("emptyDir", Map(("sizeLimit", "256Mi"))));

@@ -4,7 +4,8 @@ namespace Nexus.AppHost.Publishing;
 
 /// <summary>
 /// One project's objects: a Deployment that rolls out without losing a ready pod and gives up on a version that never
-/// becomes ready, its Service, its NetworkPolicy, and for the gateway a PodDisruptionBudget.
+/// becomes ready, its Service, its NetworkPolicy, its data's PersistentVolumeClaim when it keeps data, and for the gateway
+/// a PodDisruptionBudget.
 /// </summary>
 internal static class KubernetesWorkload
 {
@@ -53,6 +54,8 @@ internal static class KubernetesWorkload
                 })))),
         ];
 
+        if (KubernetesVolumes.Claim(project, labels) is { } claim) objects.Add(claim);
+
         // One gateway pod may be evicted at a time (a node drain): with two replicas one always serves.
         if (role == "gateway")
         {
@@ -85,14 +88,14 @@ internal static class KubernetesWorkload
                 ("requests", Map(("cpu", resources.CpuRequest), ("memory", resources.MemoryRequest))),
                 ("limits", Map(("cpu", resources.CpuLimit), ("memory", resources.MemoryLimit))))),
             ("securityContext", KubernetesPodSecurity.Container()),
-            ("volumeMounts", new[] { KubernetesPodSecurity.TmpMount() }));
+            ("volumeMounts", KubernetesVolumes.Mounts()));
         return Map(
             ("automountServiceAccountToken", false),
             // No *_SERVICE_HOST variables for every Service in the namespace: addresses come from the environment above.
             ("enableServiceLinks", false),
             ("securityContext", KubernetesPodSecurity.Pod()),
             ("containers", new[] { container }),
-            ("volumes", new[] { KubernetesPodSecurity.TmpVolume() }));
+            ("volumes", KubernetesVolumes.Volumes(project)));
     }
 
     /// <summary>The project's environment in publish mode, as the manifest has it (<c>HTTP_PORTS</c>, references,

@@ -24,7 +24,7 @@ internal sealed record PlayedDeployment(string Name, string Source, string Image
 /// address instead, as in a cluster.</item>
 /// <item>The downward API: <c>status.podIP</c> and the <c>$(POD_IP)</c> reference are filled in as the kubelet would.</item>
 /// <item>External infrastructure (the <c>nexus-infrastructure</c> Secret: PostgreSQL, Redis, etcd): the references are
-/// removed, so the gateway runs on its embedded stores, in an <c>emptyDir</c> at <c>/data</c>.</item>
+/// removed, so the gateway runs on its embedded stores, in its <c>/data</c> volume (an <c>emptyDir</c>, as generated).</item>
 /// </list>
 /// </summary>
 internal static class PodmanKubeRendering
@@ -66,15 +66,10 @@ internal static class PodmanKubeRendering
         foreach (var key in new[] { "ports", "startupProbe", "readinessProbe", "livenessProbe" }) container.Children.Remove(new YamlScalarNode(key));
 
         var environment = new YamlSequenceNode();
-        var embedded = false;
         foreach (var variable in ((YamlSequenceNode)container["env"]).Children.Cast<YamlMappingNode>())
         {
             var name = ((YamlScalarNode)variable["name"]).Value!;
-            if (Text(variable, "valueFrom", "secretKeyRef", "name") == InfrastructureSecret)
-            {
-                embedded = true;
-                continue;
-            }
+            if (Text(variable, "valueFrom", "secretKeyRef", "name") == InfrastructureSecret) continue;
 
             if (Text(variable, "valueFrom", "fieldRef", "fieldPath") == "status.podIP")
             {
@@ -95,12 +90,6 @@ internal static class PodmanKubeRendering
 
         foreach (var (name, value) in played.Environment) environment.Add(Variable(name, value));
         container.Children[new YamlScalarNode("env")] = environment;
-
-        if (embedded)
-        {
-            ((YamlSequenceNode)container["volumeMounts"]).Add(new YamlMappingNode(new YamlScalarNode("name"), Quoted("data"), new YamlScalarNode("mountPath"), Quoted("/data")));
-            ((YamlSequenceNode)pod["volumes"]).Add(new YamlMappingNode(new YamlScalarNode("name"), Quoted("data"), new YamlScalarNode("emptyDir"), new YamlMappingNode()));
-        }
     }
 
     /// <summary>Each Service's in-cluster URL (<c>http://gateway:8480</c>) and the same host at its pods' container port.</summary>

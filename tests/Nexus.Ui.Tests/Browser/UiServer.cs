@@ -13,7 +13,7 @@ internal sealed class UiServer : LocalServer
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static async Task<UiServer> StartAsync(string gatewayUrl, string registrationToken)
+    public static async Task<UiServer> StartAsync(string gatewayUrl, string registrationToken, params string[] settings)
     {
         var configuration = typeof(UiServer).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var project = Path.Combine(TestEnvironment.RepositoryRoot(), "Nexus.Ui");
@@ -26,7 +26,7 @@ internal sealed class UiServer : LocalServer
             "--Nexus:Ui:GatewayUrl", gatewayUrl, "--Nexus:Ui:DashboardUrl", "http://127.0.0.1:18888",
             "--Nexus:Registry:Url", gatewayUrl, "--Nexus:Registry:Token", registrationToken, "--Nexus:LogFormat", "text",
             // The tests stand for the proxy in front of the UI, so each test may sign in from an address of its own.
-            "--Nexus:Ui:TrustedProxies:0", "127.0.0.1", "--Nexus:Ui:SignInFailuresPerMinute", SignInFailuresPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            "--Nexus:Ui:TrustedProxies:0", "127.0.0.1", "--Nexus:Ui:SignInFailuresPerMinute", SignInFailuresPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture), .. settings]);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await server.WaitUntilAsync(async () => (await http.GetAsync(server.Url + "/alive")).IsSuccessStatusCode, "the UI");
         return server;

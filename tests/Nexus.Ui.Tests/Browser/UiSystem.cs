@@ -119,7 +119,7 @@ public sealed class UiSystem : IAsyncLifetime
         return key!["key"]!.GetValue<string>();
     }
 
-    private static async Task<WebApplication> StartGatewayAsync(string openAiUrl)
+    internal static async Task<WebApplication> StartGatewayAsync(string openAiUrl)
     {
         var builder = TestWebHost.CreateBuilder("Nexus.Gateway");
         builder.Logging.ClearProviders();
