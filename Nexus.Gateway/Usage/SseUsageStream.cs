@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -6,7 +7,7 @@ namespace Nexus.Gateway.Usage;
 /// <summary>
 /// Reads an upstream SSE stream event by event on its way to the client: takes the usage, drops the usage-only chunk
 /// for a client that did not ask for it, and turns a stream cut off into an SSE error event instead of a clean end.
-/// Each event passes on as soon as its blank line arrives. An OpenAI stream (<paramref name="endsWithDone"/>) is cut
+/// Each event passes on as soon as its blank line arrives, before the events read with it are parsed. An OpenAI stream (<paramref name="endsWithDone"/>) is cut
 /// off when it ends before <c>[DONE]</c>; any other service's stream has no such marker, so only a broken connection
 /// cuts it off, and a clean end is a clean end.
 /// </summary>
@@ -15,12 +16,18 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
     private static readonly byte[] CutOffEvent = Encoding.UTF8.GetBytes(
         "event: error\ndata: {\"error\":{\"message\":\"The upstream stream ended before the answer was complete.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_cut\"}}\n\n");
 
-    private readonly byte[] _scratch = new byte[16 * 1024];
-    private byte[] _pending = new byte[16 * 1024];
+    // Pooled: a stream per streamed request, and most events are a few hundred bytes.
+    private byte[] _scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private byte[] _pending = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private int _pendingStart;
     private int _pendingLength;
 
     protected override async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
+        // Events already read are handed out one by one before the source is read again: an upstream's first read
+        // often holds several, and the client gets the first without waiting for the others to be parsed.
+        if (DrainOne()) return true;
+
         int read;
         try
         {
@@ -43,32 +50,44 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
         }
 
         Append(_scratch.AsSpan(0, read));
-        Drain();
+        DrainOne();
         return true;
     }
 
     private void Append(ReadOnlySpan<byte> data)
     {
-        if (_pendingLength + data.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + data.Length));
+        if (_pendingStart > 0)
+        {
+            _pending.AsSpan(_pendingStart, _pendingLength).CopyTo(_pending);
+            _pendingStart = 0;
+        }
+
+        if (_pendingLength + data.Length > _pending.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_pending.Length * 2, _pendingLength + data.Length));
+            _pending.AsSpan(0, _pendingLength).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = larger;
+        }
+
         data.CopyTo(_pending.AsSpan(_pendingLength));
         _pendingLength += data.Length;
     }
 
-    private void Drain()
+    /// <summary>Passes on complete events until one reaches <see cref="BufferedUsageStream.Output"/>; false when none did.</summary>
+    private bool DrainOne()
     {
-        var start = 0;
-        while (EventEnd(_pending.AsSpan(start, _pendingLength - start)) is var end && end > 0)
+        while (EventEnd(_pending.AsSpan(_pendingStart, _pendingLength)) is var end && end > 0)
         {
-            var evt = _pending.AsSpan(start, end);
-            if (Keep(evt)) Output.Write(evt);
-            start += end;
+            var evt = _pending.AsMemory(_pendingStart, end);
+            _pendingStart += end;
+            _pendingLength -= end;
+            if (!Keep(evt)) continue;
+            Output.Write(evt.Span);
+            return true;
         }
 
-        if (start > 0)
-        {
-            _pending.AsSpan(start, _pendingLength - start).CopyTo(_pending);
-            _pendingLength -= start;
-        }
+        return false;
     }
 
     /// <summary>Length of the first complete event including its blank line, or 0.</summary>
@@ -84,19 +103,53 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
         return 0;
     }
 
-    private bool Keep(ReadOnlySpan<byte> evt)
+    private bool Keep(ReadOnlyMemory<byte> evt)
     {
-        var text = Encoding.UTF8.GetString(evt);
-        var data = new StringBuilder();
-        foreach (var raw in text.Split('\n'))
+        // The event's data lines, joined: most events have one, read in place; several are copied together.
+        ReadOnlyMemory<byte> payload = default;
+        byte[]? joined = null;
+        var joinedLength = 0;
+        try
         {
-            var line = raw.TrimEnd('\r');
-            if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line.AsSpan(line.Length > 5 && line[5] == ' ' ? 6 : 5));
-        }
+            var rest = evt;
+            while (!rest.IsEmpty)
+            {
+                var newline = rest.Span.IndexOf((byte)'\n');
+                var line = newline < 0 ? rest : rest[..newline];
+                rest = newline < 0 ? default : rest[(newline + 1)..];
+                if (line.Span is [.., (byte)'\r']) line = line[..^1];
+                if (!line.Span.StartsWith("data:"u8)) continue;
+                line = line[(line.Length > 5 && line.Span[5] == ' ' ? 6 : 5)..];
+                if (payload.IsEmpty && joined is null)
+                {
+                    payload = line;
+                    continue;
+                }
 
-        var payload = data.ToString();
-        if (payload.Length == 0) return true;
-        if (payload == "[DONE]")
+                if (joined is null)
+                {
+                    joined = ArrayPool<byte>.Shared.Rent(evt.Length);
+                    payload.Span.CopyTo(joined);
+                    joinedLength = payload.Length;
+                }
+
+                line.Span.CopyTo(joined.AsSpan(joinedLength));
+                joinedLength += line.Length;
+                payload = joined.AsMemory(0, joinedLength);
+            }
+
+            return Observe(payload);
+        }
+        finally
+        {
+            if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+        }
+    }
+
+    private bool Observe(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.IsEmpty) return true;
+        if (payload.Span.SequenceEqual("[DONE]"u8))
         {
             meter.Done = true;
             return true;
@@ -122,9 +175,9 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
     {
         foreach (var choice in choices.EnumerateArray())
         {
-            if (choice.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && text.GetString()!.Length > 0) return true;
+            if (choice.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && !text.ValueEquals(""u8)) return true;
             if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object) continue;
-            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString()!.Length > 0) return true;
+            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && !content.ValueEquals(""u8)) return true;
             if (delta.TryGetProperty("tool_calls", out var tools) && tools.ValueKind == JsonValueKind.Array) return true;
         }
 
@@ -133,9 +186,13 @@ internal sealed class SseUsageStream(Stream inner, UsageMeter meter, bool stripU
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _scratch.Length > 0)
         {
             inner.Dispose();
+            ArrayPool<byte>.Shared.Return(_scratch);
+            ArrayPool<byte>.Shared.Return(_pending);
+            _scratch = _pending = [];
+            _pendingStart = _pendingLength = 0;
         }
 
         base.Dispose(disposing);

@@ -4,7 +4,8 @@
 # audit and routing on) with a static route, the same gateway with the upstream registered through its registry
 # instead, and with its limits in Redis (a local redis-server on a random port). Prints a Markdown table of c=1
 # latency, c=32 throughput, their ratios to the minimal proxy and to Portkey, and the time to the first streamed chunk,
-# then each gateway's resident memory after SOAK requests.
+# and each gateway's distance to the upstream's first chunk, then each gateway's resident memory (and its anonymous
+# and mapped parts) after SOAK requests (default 1M; bench/gateway/soak.sh follows one gateway's memory on the way).
 # BASELINE=<a checkout of another commit> measures that commit's gateway (in memory and on Redis) beside this one's,
 # in the same rounds, for before-and-after figures from one run.
 # Needs: the .NET SDK, redis-server, curl, python3 and wrk (Debian: apt-get install redis-server wrk); nginx
@@ -249,6 +250,11 @@ for i in $targets; do
   m=$(median "${rps[$i]}")
   echo "| ${names[$i]} | ${p50[$i]} | ${p99[$i]} | $(ratio "${p99[$i]}" "${p99[1]}") | $m (${rps[$i]# }) | $(ratio "$m" "$proxy_rps") | $(ratio "$m" "$portkey_rps") | ${first[$i]} | ${errors[$i]:-0} |"
 done
+# Issue 20's streaming target is the first chunk's distance to the upstream's own.
+echo
+for i in "${gateway_targets[@]}"; do
+  echo "${names[$i]}: first chunk $(awk -v g="${first[$i]}" -v d="${first[0]}" 'BEGIN { printf "%+.3f", g - d }') ms from the upstream direct's."
+done
 
 # The response cache: a key whose policy caches answers, then c=1 latency of hits (one body) and misses (a new body
 # each time, forwarded and stored), alternating, on each gateway of this build.
@@ -275,6 +281,8 @@ if [ "${CACHE:-}" = "1" ]; then
 fi
 
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+# Resident memory's two parts (smaps_rollup): anonymous (GC heap, native heap) and mapped (files, compiled code).
+rss_parts() { awk '$1 == "Rss:" { r = $2 } $1 == "Anonymous:" { a = $2 } END { printf "%d anonymous, %d mapped", a / 1024, (r - a) / 1024 }' "/proc/$1/smaps_rollup"; }
 audited() { # url
   curl -fs -H "Authorization: Bearer $admin_key" "$1/admin/usage" \
     | python3 -c 'import json,sys; print(sum(r["requests"] for r in json.load(sys.stdin)))'
@@ -290,6 +298,6 @@ for n in "${!gateway_targets[@]}"; do
     BENCH_KEY="${keys[$i]}" load 2 32 20 "${urls[$i]}/v1/chat/completions" >/dev/null
   done
   sleep 2 # let the audit queue drain
-  echo "${names[$i]}: resident memory after $(audited "${urls[$i]}") audited requests: $(rss_mib "${gateway_pids[$n]}") MiB."
+  echo "${names[$i]}: resident memory after $(audited "${urls[$i]}") audited requests: $(rss_mib "${gateway_pids[$n]}") MiB ($(rss_parts "${gateway_pids[$n]}"))."
 done
-echo "Minimal proxy: $(rss_mib "$proxy_pid") MiB."
+echo "Minimal proxy: $(rss_mib "$proxy_pid") MiB ($(rss_parts "$proxy_pid"))."
