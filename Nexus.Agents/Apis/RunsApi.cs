@@ -1,5 +1,4 @@
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
@@ -32,11 +31,24 @@ public sealed record StartRunRequest
     public string? ConversationId { get; init; }
 }
 
-/// <summary>A run as the API shows it.</summary>
-public sealed record RunView(string Id, string Agent, string ConversationId, string State, string? Reason, string? Output, IReadOnlyList<string> PendingApprovals, IReadOnlyList<RunEvent>? Transcript)
+/// <summary>A run as the API shows it: what it was asked, its state and times, what it spent, and its transcript.</summary>
+public sealed record RunView(
+    string Id, string Agent, string ConversationId, string Task, string State, string? Reason, string? Output, IReadOnlyList<string> PendingApprovals,
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long TokensUsed, int ToolCallsUsed, IReadOnlyList<RunEvent>? Transcript)
 {
-    public static RunView From(AgentRun run, bool transcript) =>
-        new(run.Id, run.Agent, run.ConversationId, run.State, run.Reason, run.Output, run.PendingApprovals, transcript ? run.Events : null);
+    public static RunView From(AgentRun run, bool transcript) => From(StoredRun.Of(run, run.StartedAt), transcript, live: true);
+
+    /// <summary>
+    /// A stored run; one that no process runs (<paramref name="live"/> false) but whose record says running was cut off
+    /// by a stop of its service, and is shown as interrupted. One waiting for approval still resumes when it is decided.
+    /// </summary>
+    public static RunView From(StoredRun run, bool transcript, bool live)
+    {
+        var interrupted = !live && run.State == RunStates.Running;
+        return new(run.Id, run.Agent, run.ConversationId, run.Task, interrupted ? RunStates.Interrupted : run.State,
+            interrupted ? "The service stopped while the run was running; it does not go on." : run.Reason, run.Output, run.PendingApprovals,
+            run.StartedAt, run.EndedAt, run.TokensUsed, run.ToolCallsUsed, transcript ? run.Events : null);
+    }
 }
 
 /// <summary>Decides a pending approval.</summary>
@@ -64,10 +76,10 @@ internal static class RunsApi
             .WithSummary("Runs an agent on a task; with 'wait' answers with its output when it ends or pauses, else at once with its id.")
             .AsNexusFunction("run-agent", f => f.Order("agent", "input", "user", "workspace", "wait", "conversationId").Widget("input", UiWidgets.Textarea, label: "Task").Result(UiWidgets.Json));
         group.MapPost("/{name}/runs", StartAsync).WithSummary("Starts a run of the named agent.");
-        group.MapGet("/runs", List).WithSummary("The caller tenant's runs in this process, newest first (limit, offset).");
-        group.MapGet("/runs/{id}", Get).WithSummary("A run's state, output and transcript.");
-        group.MapGet("/runs/{id}/events", Events).WithSummary("Server-sent events of a run: text, tool calls and results, policy decisions, approvals, partners, sub-agents, budget.");
-        group.MapPost("/runs/{id}/cancel", Cancel).WithSummary("Cancels a run; its session is kept.");
+        group.MapGet("/runs", ListAsync).WithSummary("The caller tenant's runs, newest first (limit, offset); stored, so a restart keeps them.");
+        group.MapGet("/runs/{id}", GetAsync).WithSummary("A run's state, output and transcript.");
+        group.MapGet("/runs/{id}/events", EventsAsync).WithSummary("Server-sent events of a run: text, tool calls and results, policy decisions, approvals, partners, sub-agents, budget.");
+        group.MapPost("/runs/{id}/cancel", CancelAsync).WithSummary("Cancels a run; its session is kept.");
         group.MapGet("/approvals", ListApprovalsAsync).WithSummary("The caller tenant's calls waiting for a human's approval.")
             .AsNexusFunction("list-approvals", f => f.Annotate(readOnly: true).Result(UiWidgets.Json));
         group.MapPost("/approvals/{id}", DecideAsync).WithSummary("Approves or rejects a pending call of the caller tenant's run (or any, with the admin key), with a reason; the run resumes when its last pending call is decided.");
@@ -97,40 +109,74 @@ internal static class RunsApi
         }
     }
 
-    private static Results<Ok<RunPage>, ProblemHttpResult> List(CallerTenant tenant, RunRegistry runs, int? limit, int? offset)
+    private static async Task<Results<Ok<RunPage>, ProblemHttpResult>> ListAsync(CallerTenant tenant, RunRegistry runs, IAgentStore store, int? limit, int? offset, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxPage) return BadRequest($"'limit' must be 1 to {MaxPage}.");
         if (offset is < 0) return BadRequest("'offset' must not be negative.");
-        var all = runs.OfTenant(tenant.Id);
-        var page = all.Skip(offset ?? 0).Take(limit ?? DefaultPage).Select(r => RunView.From(r, false)).ToList();
-        return TypedResults.Ok(new RunPage(page, all.Count, (offset ?? 0) + page.Count < all.Count ? (offset ?? 0) + page.Count : null));
+        var stored = await store.ListRunsAsync(tenant.Id, limit ?? DefaultPage, offset ?? 0, cancellationToken);
+        // A run of this process is shown live; the others as their record last said.
+        var page = stored.Runs.Select(r => runs.Find(r.Id) is { } live ? RunView.From(live, false) : RunView.From(r, false, live: false)).ToList();
+        var next = (offset ?? 0) + page.Count;
+        return TypedResults.Ok(new RunPage(page, stored.Total, page.Count > 0 && next < stored.Total ? next : null));
     }
 
-    private static Results<Ok<RunView>, ProblemHttpResult> Get(string id, CallerTenant tenant, RunRegistry runs) =>
-        Find(id, tenant, runs) is { } run ? TypedResults.Ok(RunView.From(run, true)) : NotFound(id);
+    private static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetAsync(string id, CallerTenant tenant, RunRegistry runs, IAgentStore store, CancellationToken cancellationToken) =>
+        await FindAsync(id, tenant, runs, store, cancellationToken) switch
+        {
+            (AgentRun live, _) => TypedResults.Ok(RunView.From(live, true)),
+            (_, StoredRun stored) => TypedResults.Ok(RunView.From(stored, true, live: false)),
+            _ => NotFound(id),
+        };
 
-    private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Events(string id, CallerTenant tenant, RunRegistry runs, CancellationToken cancellationToken) =>
-        Find(id, tenant, runs) is { } run ? TypedResults.ServerSentEvents(Stream(run, cancellationToken)) : NotFound(id);
+    private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> EventsAsync(string id, CallerTenant tenant, RunRegistry runs, IAgentStore store, CancellationToken cancellationToken) =>
+        await FindAsync(id, tenant, runs, store, cancellationToken) switch
+        {
+            (AgentRun live, _) => TypedResults.ServerSentEvents(Stream(live.FollowAsync(cancellationToken))),
+            (_, StoredRun stored) => TypedResults.ServerSentEvents(Stream(stored.Events.ToAsyncEnumerable())),
+            _ => NotFound(id),
+        };
 
-    // Another tenant's run is as absent as an unknown one: its existence is not told.
-    private static AgentRun? Find(string id, CallerTenant tenant, RunRegistry runs) => runs.Find(id) is { } run && tenant.Owns(run.Scope.Tenant) ? run : null;
-
-    private static async IAsyncEnumerable<SseItem<string>> Stream(AgentRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Another tenant's run is as absent as an unknown one: its existence is not told (the store looks up by tenant).
+    private static async Task<(AgentRun? Live, StoredRun? Stored)> FindAsync(string id, CallerTenant tenant, RunRegistry runs, IAgentStore store, CancellationToken cancellationToken)
     {
-        await foreach (var item in run.FollowAsync(cancellationToken))
+        if (runs.Find(id) is { } run) return tenant.Owns(run.Scope.Tenant) ? (run, null) : (null, null);
+        return (null, await store.FindRunAsync(tenant.Id, id, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> Stream(IAsyncEnumerable<RunEvent> events)
+    {
+        await foreach (var item in events)
         {
             yield return new SseItem<string>(JsonSerializer.Serialize(item, JsonSerializerOptions.Web), item.Type) { EventId = item.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }
     }
 
-    private static Results<Accepted<RunView>, ProblemHttpResult> Cancel(string id, CallerTenant tenant, RunRegistry runs)
+    private static async Task<Results<Accepted<RunView>, ProblemHttpResult>> CancelAsync(string id, CallerTenant tenant, RunRegistry runs, IAgentStore store, AgentRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Find(id, tenant, runs) is not { } run) return NotFound(id);
-        if (run.IsFinished) return TypedResults.Problem($"The run '{id}' has already ended ({run.State}).", statusCode: StatusCodes.Status409Conflict);
+        var (run, stored) = await FindAsync(id, tenant, runs, store, cancellationToken);
+        if (run is null)
+        {
+            if (stored is null) return NotFound(id);
+            // A run paused before a restart is cancelled in its record: a later decision then resumes nothing.
+            if (stored.State != RunStates.WaitingForApproval) return Ended(id, RunView.From(stored, false, live: false).State);
+            var cancelled = stored with { State = RunStates.Cancelled, Reason = "Cancelled by the user while waiting for approval.", UpdatedAt = time.GetUtcNow(), EndedAt = time.GetUtcNow() };
+            await store.SaveRunAsync(cancelled, cancellationToken);
+            return TypedResults.Accepted($"/v1/agents/runs/{id}", RunView.From(cancelled, false, live: false));
+        }
+
+        if (run.IsFinished) return Ended(id, run.State);
         run.Cancel();
-        if (run.State == RunStates.WaitingForApproval) run.SetState(RunStates.Cancelled, "Cancelled by the user while waiting for approval.");
+        if (run.State == RunStates.WaitingForApproval)
+        {
+            run.SetState(RunStates.Cancelled, "Cancelled by the user while waiting for approval.");
+            await runner.PersistAsync(run);
+        }
+
         return TypedResults.Accepted($"/v1/agents/runs/{id}", RunView.From(run, false));
     }
+
+    private static ProblemHttpResult Ended(string id, string state) =>
+        TypedResults.Problem($"The run '{id}' has already ended ({state}).", statusCode: StatusCodes.Status409Conflict);
 
     private static async Task<Ok<ApprovalList>> ListApprovalsAsync(CallerTenant tenant, IAgentStore store, CancellationToken cancellationToken)
     {
@@ -191,7 +237,7 @@ internal static class RunsApi
     private static ProblemHttpResult NoApproval(string id) =>
         TypedResults.Problem($"There is no pending approval '{id}' (unknown, already decided, or not your tenant's).", statusCode: StatusCodes.Status404NotFound);
 
-    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem($"There is no run '{id}' in this process.", statusCode: StatusCodes.Status404NotFound);
+    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem($"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound);
 }
 
 /// <summary>A page of runs: <c>next</c> is the offset of the next page, null on the last.</summary>

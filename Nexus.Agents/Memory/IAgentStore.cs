@@ -36,7 +36,7 @@ public sealed record ApprovalRecord
 public sealed record MemoryRecord(string Id, string Text, float[] Vector, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Sessions, pending approvals and long-term memories. Every method takes a scope and checks it first
+/// Sessions, pending approvals, run records and long-term memories. Every method takes a scope and checks it first
 /// (<see cref="MemoryScope.Require"/>); every query filters by all three parts, so none can cross scopes.
 /// </summary>
 public interface IAgentStore
@@ -57,6 +57,18 @@ public interface IAgentStore
 
     /// <summary>The pending approvals of a tenant's runs, oldest first.</summary>
     Task<IReadOnlyList<ApprovalRecord>> ListPendingAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>Writes a run's record (insert or replace); the scope is the run's own.</summary>
+    Task SaveRunAsync(StoredRun run, CancellationToken cancellationToken);
+
+    /// <summary>A run of the tenant with its events; null when unknown or another tenant's.</summary>
+    Task<StoredRun?> FindRunAsync(string tenant, string id, CancellationToken cancellationToken);
+
+    /// <summary>A page of the tenant's runs, newest first, without their events.</summary>
+    Task<StoredRunPage> ListRunsAsync(string tenant, int limit, int offset, CancellationToken cancellationToken);
+
+    /// <summary>The ids of every run that is running or waiting for approval, of any tenant (for retention).</summary>
+    Task<IReadOnlySet<string>> ListActiveRunIdsAsync(CancellationToken cancellationToken);
 
     Task<string> AddMemoryAsync(MemoryScope scope, string text, float[] vector, CancellationToken cancellationToken);
 

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Nexus.Agents.Runtime;
 
 namespace Nexus.Agents.Memory;
 
@@ -32,6 +34,15 @@ internal sealed class SqlAgentStore(DbDataSource dataSource, TimeProvider time) 
             text TEXT NOT NULL, vector TEXT NOT NULL, created_at BIGINT NOT NULL)
         """,
         "CREATE INDEX IF NOT EXISTS agent_memories_scope ON agent_memories (tenant, user_id, workspace)",
+        """
+        CREATE TABLE IF NOT EXISTS agent_runs (
+            id TEXT PRIMARY KEY, tenant TEXT NOT NULL, user_id TEXT NOT NULL, workspace TEXT NOT NULL,
+            conversation_id TEXT NOT NULL, agent TEXT NOT NULL, task TEXT NOT NULL, state TEXT NOT NULL, reason TEXT,
+            output TEXT, pending_json TEXT NOT NULL, started_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, ended_at BIGINT,
+            tokens_used BIGINT NOT NULL, tool_calls_used INTEGER NOT NULL, events_json TEXT NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS agent_runs_tenant ON agent_runs (tenant, started_at)",
+        "CREATE INDEX IF NOT EXISTS agent_runs_state ON agent_runs (state)",
     ];
 
     private readonly SemaphoreSlim _migrated = new(1, 1);
@@ -89,6 +100,58 @@ internal sealed class SqlAgentStore(DbDataSource dataSource, TimeProvider time) 
 
     public Task<IReadOnlyList<ApprovalRecord>> ListPendingAsync(string tenant, CancellationToken cancellationToken) =>
         QueryAsync($"{SelectApprovals} WHERE status = 'pending' AND tenant = @tenant ORDER BY created_at", ReadApproval, cancellationToken, ("tenant", tenant));
+
+    public async Task SaveRunAsync(StoredRun run, CancellationToken cancellationToken)
+    {
+        run.Scope.Require();
+        await ExecuteAsync("""
+            INSERT INTO agent_runs (id, tenant, user_id, workspace, conversation_id, agent, task, state, reason, output, pending_json, started_at, updated_at, ended_at, tokens_used, tool_calls_used, events_json)
+            VALUES (@id, @tenant, @user, @workspace, @conversation, @agent, @task, @state, @reason, @output, @pending, @started, @updated, @ended, @tokens, @tools, @events)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, output = excluded.output, pending_json = excluded.pending_json,
+                updated_at = excluded.updated_at, ended_at = excluded.ended_at, tokens_used = excluded.tokens_used, tool_calls_used = excluded.tool_calls_used, events_json = excluded.events_json
+            WHERE agent_runs.tenant = excluded.tenant
+            """, cancellationToken, Scoped(run.Scope, ("id", run.Id), ("conversation", run.ConversationId), ("agent", run.Agent), ("task", run.Task), ("state", run.State),
+            ("reason", (object?)run.Reason ?? DBNull.Value), ("output", (object?)run.Output ?? DBNull.Value), ("pending", JsonSerializer.Serialize(run.PendingApprovals)),
+            ("started", run.StartedAt.ToUnixTimeMilliseconds()), ("updated", run.UpdatedAt.ToUnixTimeMilliseconds()), ("ended", (object?)run.EndedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value),
+            ("tokens", run.TokensUsed), ("tools", run.ToolCallsUsed), ("events", JsonSerializer.Serialize(run.Events, JsonSerializerOptions.Web))));
+    }
+
+    public async Task<StoredRun?> FindRunAsync(string tenant, string id, CancellationToken cancellationToken) =>
+        (await QueryAsync($"{SelectRuns}, events_json FROM agent_runs WHERE tenant = @tenant AND id = @id", r => ReadRun(r) with
+        {
+            Events = JsonSerializer.Deserialize<List<RunEvent>>(r.GetString(16), JsonSerializerOptions.Web) ?? [],
+        }, cancellationToken, ("tenant", tenant), ("id", id))).FirstOrDefault();
+
+    public async Task<StoredRunPage> ListRunsAsync(string tenant, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var runs = await QueryAsync($"{SelectRuns} FROM agent_runs WHERE tenant = @tenant ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            ReadRun, cancellationToken, ("tenant", tenant), ("limit", limit), ("offset", offset));
+        var total = await QueryAsync("SELECT COUNT(*) FROM agent_runs WHERE tenant = @tenant", r => Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), cancellationToken, ("tenant", tenant));
+        return new StoredRunPage(runs, total[0]);
+    }
+
+    public async Task<IReadOnlySet<string>> ListActiveRunIdsAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT id FROM agent_runs WHERE state IN ('running', 'waiting_for_approval')", r => r.GetString(0), cancellationToken)).ToHashSet(StringComparer.Ordinal);
+
+    private const string SelectRuns = "SELECT id, tenant, user_id, workspace, conversation_id, agent, task, state, reason, output, pending_json, started_at, updated_at, ended_at, tokens_used, tool_calls_used";
+
+    private static StoredRun ReadRun(DbDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Scope = new MemoryScope(r.GetString(1), r.GetString(2), r.GetString(3)),
+        ConversationId = r.GetString(4),
+        Agent = r.GetString(5),
+        Task = r.GetString(6),
+        State = r.GetString(7),
+        Reason = r.IsDBNull(8) ? null : r.GetString(8),
+        Output = r.IsDBNull(9) ? null : r.GetString(9),
+        PendingApprovals = JsonSerializer.Deserialize<List<string>>(r.GetString(10)) ?? [],
+        StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+        EndedAt = r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
+        TokensUsed = r.GetInt64(14),
+        ToolCallsUsed = r.GetInt32(15),
+    };
 
     public async Task<string> AddMemoryAsync(MemoryScope scope, string text, float[] vector, CancellationToken cancellationToken)
     {

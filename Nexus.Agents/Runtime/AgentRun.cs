@@ -18,16 +18,21 @@ public static class RunStates
     public const string Stopped = "stopped";
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
+
+    /// <summary>A stored run that was running when its process ended: nothing runs it any more.</summary>
+    public const string Interrupted = "interrupted";
 }
 
 /// <summary>
 /// One run of an agent: its state, its events, and a way to follow them live. Readers get every event so far, then each
 /// new one; the record is kept after the run ends.
 /// </summary>
-public sealed class AgentRun(string id, string agent, MemoryScope scope, string conversationId, TimeProvider time)
+public sealed class AgentRun(string id, string agent, MemoryScope scope, string conversationId, string task, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly List<RunEvent> _events = [];
+    private long _tokensUsed;
+    private int _toolCallsUsed;
     private readonly List<Channel<RunEvent>> _followers = [];
     private readonly CancellationTokenSource _cancel = new();
 
@@ -35,11 +40,18 @@ public sealed class AgentRun(string id, string agent, MemoryScope scope, string 
     public string Agent => agent;
     public MemoryScope Scope => scope;
     public string ConversationId => conversationId;
+
+    /// <summary>The user's task as it started the run; the partners review against it, also after a resume.</summary>
+    public string Task => task;
+
     public string State { get; private set; } = RunStates.Running;
     public string? Reason { get; private set; }
     public string? Output { get; set; }
     public IReadOnlyList<string> PendingApprovals { get; set; } = [];
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    public DateTimeOffset StartedAt { get; private set; } = time.GetUtcNow();
+    public DateTimeOffset? EndedAt { get; private set; }
+    public long TokensUsed { get { lock (_gate) return _tokensUsed; } }
+    public int ToolCallsUsed { get { lock (_gate) return _toolCallsUsed; } }
     public CancellationToken Cancellation => _cancel.Token;
     public bool IsFinished => State is not (RunStates.Running or RunStates.WaitingForApproval);
 
@@ -58,12 +70,36 @@ public sealed class AgentRun(string id, string agent, MemoryScope scope, string 
         }
     }
 
+    /// <summary>
+    /// A stored run taken up again by this process (after a restart, to resume it): its start and what it spent and
+    /// did before go on under the same id.
+    /// </summary>
+    public static AgentRun Restore(StoredRun stored, TimeProvider time)
+    {
+        var run = new AgentRun(stored.Id, stored.Agent, stored.Scope, stored.ConversationId, stored.Task, time) { StartedAt = stored.StartedAt };
+        run._events.AddRange(stored.Events);
+        run._tokensUsed = stored.TokensUsed;
+        run._toolCallsUsed = stored.ToolCallsUsed;
+        return run;
+    }
+
+    /// <summary>Adds what one stretch of the run (up to a pause or its end) spent.</summary>
+    public void AddUse(long tokens, int toolCalls)
+    {
+        lock (_gate)
+        {
+            _tokensUsed += tokens;
+            _toolCallsUsed += toolCalls;
+        }
+    }
+
     public void SetState(string state, string? reason = null)
     {
         lock (_gate)
         {
             State = state;
             Reason = reason;
+            if (IsFinished) EndedAt = time.GetUtcNow();
         }
 
         Emit("state", agent, new { state, reason });

@@ -44,11 +44,13 @@ internal sealed partial class AgentRunner(
             if (stored is not null && stored.Agent != spec.Name) throw new RunRequestException($"The conversation '{conversationId}' belongs to the agent '{stored.Agent}'.");
         }
 
-        var run = new AgentRun(NewId("run"), spec.Name, request.Scope, conversationId, time);
+        var task = string.Join("\n", request.Messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
+        var run = new AgentRun(NewId("run"), spec.Name, request.Scope, conversationId, task, time);
         runs.Add(run);
         run.Emit("state", spec.Name, new { state = RunStates.Running, conversationId });
-        var task = Task.Run(() => ExecuteAsync(run, spec, request.Messages, stored, resume: null), CancellationToken.None);
-        return (run, task);
+        await PersistAsync(run);
+        var completion = Task.Run(() => ExecuteAsync(run, spec, request.Messages, stored, resume: null), CancellationToken.None);
+        return (run, completion);
     }
 
     /// <summary>
@@ -61,23 +63,31 @@ internal sealed partial class AgentRunner(
         var record = await store.FindApprovalAsync(approvalId, cancellationToken);
         if (record is null || !await store.DecideAsync(approvalId, approved, decidedBy, reason, cancellationToken)) return (false, null);
         var run = runs.Find(record.RunId);
+        var storedRun = run is null ? await store.FindRunAsync(record.Scope.Tenant!, record.RunId, cancellationToken) : null;
         run?.Emit("approval_given", record.Agent, new { approval = approvalId, tool = record.Tool, approved, by = decidedBy, reason });
         var decided = await store.TakeDecidedAsync(record.RunId, cancellationToken);
         if (decided is null) return (true, null);
-        if (run?.State == RunStates.Cancelled) return (true, null); // cancelled while it waited: the decision is recorded, nothing resumes
+        // Cancelled while it waited (in this process or before a restart): the decision is recorded, nothing resumes.
+        if ((run?.State ?? storedRun?.State) == RunStates.Cancelled) return (true, null);
 
         var spec = catalog.Find(record.Agent);
         var stored = await store.LoadSessionAsync(record.Scope, record.ConversationId, cancellationToken);
         if (spec is null || stored is null)
         {
-            run?.SetState(RunStates.Failed, spec is null ? $"The agent '{record.Agent}' no longer exists." : "The run's session is gone.");
+            if (run is not null)
+            {
+                run.SetState(RunStates.Failed, spec is null ? $"The agent '{record.Agent}' no longer exists." : "The run's session is gone.");
+                await PersistAsync(run);
+            }
+
             return (true, null);
         }
 
         if (run is null)
         {
-            // The service restarted while the run waited: it continues under its id, from its stored session.
-            run = new AgentRun(record.RunId, spec.Name, record.Scope, record.ConversationId, time);
+            // The service restarted while the run waited: it continues under its id, from its stored session and record
+            // (a run stored before run records were kept has none, and so no task for its partners).
+            run = storedRun is null ? new AgentRun(record.RunId, spec.Name, record.Scope, record.ConversationId, "", time) : AgentRun.Restore(storedRun, time);
             runs.Add(run);
             run.Emit("approval_given", record.Agent, new { approval = approvalId, tool = record.Tool, approved, by = decidedBy, reason });
         }
@@ -100,7 +110,8 @@ internal sealed partial class AgentRunner(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
         deadline.CancelAfter(TimeSpan.FromSeconds(spec.Budgets.WallTimeSeconds));
         var cancellationToken = deadline.Token;
-        var primary = checkpoints.Watch(assembly.Build(spec, AgentRole.Primary, run, new BudgetSlot(budget), spec.Budgets.SpawnDepth), spec, run, budget, input);
+        // A resumed run has no new input: its checkpoints review against the task it started with.
+        var primary = checkpoints.Watch(assembly.Build(spec, AgentRole.Primary, run, new BudgetSlot(budget), spec.Budgets.SpawnDepth), spec, run, budget, input.Count > 0 ? input : [new ChatMessage(ChatRole.User, run.Task)]);
         AgentSession? session = null;
         try
         {
@@ -119,8 +130,7 @@ internal sealed partial class AgentRunner(
                 response = await TurnAsync(run, spec.Name, primary, session, [new ChatMessage(ChatRole.User, [.. decided])], cancellationToken);
             }
 
-            var task = string.Join("\n", input.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
-            var draft = await partners.ConsultAsync(run, spec, primary, session, task, response.Text, budget, cancellationToken);
+            var draft = await partners.ConsultAsync(run, spec, primary, session, run.Task, response.Text, budget, cancellationToken);
             run.Output = draft;
             run.SetState(RunStates.Completed);
         }
@@ -144,6 +154,8 @@ internal sealed partial class AgentRunner(
         finally
         {
             if (session is not null) await SaveAsync(run, primary, session);
+            run.AddUse(budget.TokensUsed, budget.ToolCallsUsed);
+            await PersistAsync(run);
         }
     }
 
@@ -242,6 +254,19 @@ internal sealed partial class AgentRunner(
         }
     }
 
+    /// <summary>Stores the run's record; a failed write is logged, the run goes on (its session is saved apart).</summary>
+    public async Task PersistAsync(AgentRun run)
+    {
+        try
+        {
+            await store.SaveRunAsync(StoredRun.Of(run, time.GetUtcNow()), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogRunSaveFailed(logger, run.Id, ex);
+        }
+    }
+
     private static string NewId(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10))}";
 
     [LoggerMessage(EventId = 6301, Level = LogLevel.Error, Message = "Run {RunId} of agent {Agent} failed")]
@@ -249,4 +274,7 @@ internal sealed partial class AgentRunner(
 
     [LoggerMessage(EventId = 6302, Level = LogLevel.Error, Message = "The session of run {RunId} could not be saved")]
     private static partial void LogSaveFailed(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(EventId = 6303, Level = LogLevel.Error, Message = "The record of run {RunId} could not be saved")]
+    private static partial void LogRunSaveFailed(ILogger logger, string runId, Exception exception);
 }

@@ -29,6 +29,9 @@ public sealed class WorkspaceOptions
     /// </summary>
     public bool WorkspaceBuildReferences { get; set; } = true;
 
+    /// <summary>How long run workspaces are kept (<c>Agents:Workspaces:Retention</c>, <c>MaxCount</c>).</summary>
+    public WorkspaceRetentionOptions Workspaces { get; set; } = new();
+
     /// <summary>The Nexus sources: the setting, or the folder holding <c>Nexus.sln</c> above this service; null when neither.</summary>
     public string? ResolveNexusRoot()
     {
@@ -51,6 +54,9 @@ internal sealed class WorkspaceOptionsValidator : IValidateOptions<WorkspaceOpti
         else if (options.ResolveNexusRoot() is { } root && WorkspacePaths.IsWithin(root, Path.GetFullPath(options.WorkspacesPath)))
             errors.Add($"Agents:WorkspacesPath '{options.WorkspacesPath}' lies inside the Nexus sources; agent workspaces must be outside the repository.");
         if (options.WorkspaceCommandSeconds < 10) errors.Add("Agents:WorkspaceCommandSeconds must be at least 10.");
+        if (options.Workspaces.Retention <= TimeSpan.Zero) errors.Add("Agents:Workspaces:Retention must be positive.");
+        if (options.Workspaces.MaxCount < 1) errors.Add("Agents:Workspaces:MaxCount must be at least 1.");
+        if (options.Workspaces.SweepInterval < TimeSpan.FromSeconds(1)) errors.Add("Agents:Workspaces:SweepInterval must be at least one second.");
         if (options.WorkspaceOutputCharacters < 500) errors.Add("Agents:WorkspaceOutputCharacters must be at least 500.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

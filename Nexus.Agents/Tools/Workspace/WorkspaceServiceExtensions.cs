@@ -14,6 +14,8 @@ internal static class WorkspaceServiceExtensions
         services.AddSingleton<TemplateHive>();
         services.AddSingleton<ContractCheckRunner>();
         services.AddSingleton<WorkspaceTools>();
+        services.AddSingleton<WorkspaceRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkspaceRetention>());
         return services;
     }
 }
