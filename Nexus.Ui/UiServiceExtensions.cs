@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.FluentUI.AspNetCore.Components;
+using Nexus.ServiceDefaults.Http;
 using Nexus.Ui;
 using Nexus.Ui.Account;
 using Nexus.Ui.Components;
@@ -77,9 +78,10 @@ internal static class UiServiceExtensions
 
     public static WebApplication MapNexusUi(this WebApplication app)
     {
-        // Order matters: the browser's address first (from trusted proxies only), authentication before authorization,
+        // Order matters: the browser's address first (from the proxies listed in Nexus:Ui:TrustedProxies only, for the
+        // sign-in throttle and the address the UI forwards to the gateway), authentication before authorization,
         // antiforgery after both (as Blazor's template has it).
-        if (TrustedProxies.Read(app.Configuration) is { } forwarded) app.UseForwardedHeaders(forwarded);
+        if (TrustedProxies.Read(app.Configuration, "Nexus:Ui:TrustedProxies") is { } forwarded) app.UseForwardedHeaders(forwarded);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -7,21 +7,25 @@ namespace Nexus.Gateway.Forwarding;
 internal sealed class RequestTiming
 {
     private readonly long _start = Stopwatch.GetTimestamp();
+    // The timing is the callback's state itself, so registering it allocates no tuple box per request.
+    private readonly HttpResponse _response;
     private long _upstreamTicks;
     private long _upstreamToHeadersTicks;
 
+    private RequestTiming(HttpResponse response) => _response = response;
+
     public static RequestTiming Start(HttpContext context)
     {
-        var timing = new RequestTiming();
+        var timing = new RequestTiming(context.Response);
         context.Response.OnStarting(static state =>
         {
-            var (ctx, t) = ((HttpContext, RequestTiming))state;
+            var t = (RequestTiming)state;
             var total = Stopwatch.GetElapsedTime(t._start).TotalMilliseconds;
             var upstream = TimeSpan.FromTicks(Interlocked.Read(ref t._upstreamToHeadersTicks)).TotalMilliseconds;
-            ctx.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
+            t._response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
                 $"gateway;dur={Math.Max(0, total - upstream):0.###}, upstream;dur={upstream:0.###}");
             return Task.CompletedTask;
-        }, (context, timing));
+        }, timing);
         return timing;
     }
 
