@@ -6,7 +6,7 @@ namespace Nexus.Gateway.Usage.Tokens;
 /// tokenizer is not Hugging Face's BERT tokenizer (nor <c>Microsoft.ML.Tokenizers</c>' <c>BertTokenizer</c>, which
 /// follows it): it splits on whitespace and a fixed list of ASCII punctuation only, keeps accents, drops words longer
 /// than 50 characters, and on a piece it cannot match keeps the pieces before it plus one [UNK]. Counting with
-/// <c>BertTokenizer</c> differs on such text ("Café" 3 against 4, "x²" 3 against 1), so this counts with the
+/// <c>BertTokenizer</c> differs on such text ("Café": 3 pieces with it, 4 here, [CLS] and [SEP] included), so this counts with the
 /// package's rules over the same vocabulary, embedded in the gateway (MiniLMVocabulary.targets).
 /// </summary>
 internal sealed class MiniLMWordPieces
