@@ -7,7 +7,7 @@ namespace Nexus.Gateway.Usage.Tokens;
 
 /// <summary>
 /// The prompt's size in tokens, counted with the model's own tokenizer where the gateway has it (OpenAI's model
-/// families), for the reservation against rate limits and budgets and the bill of an answer without usage. What is
+/// families, and all-MiniLM-L6-v2's embeddings through <see cref="MiniLMPrompt"/>), for the reservation against rate limits and budgets and the bill of an answer without usage. What is
 /// counted is the text the model reads: chat messages (each string field, plus OpenAI's framing of three tokens per
 /// message, one per name and three for the reply), a completion's <c>prompt</c>, an embedding's <c>input</c> (token
 /// arrays counted as they are). Structures the text sits beside (image parts, tool definitions and calls) keep the
@@ -29,6 +29,7 @@ internal static class PromptTokens
     /// <summary>The prompt tokens of a JSON body already validated by <see cref="JsonRequestScan"/>; the estimate for a model or endpoint without a tokenizer here.</summary>
     public static long Count(string model, GatewayEndpoint endpoint, ReadOnlySpan<byte> body)
     {
+        if (endpoint.Name == "embeddings" && MiniLMWordPieces.Serves(model)) return MiniLMPrompt.Count(body);
         var field = endpoint.Name switch
         {
             "chat.completions" => "messages"u8,
