@@ -34,7 +34,8 @@ internal sealed partial class WorkspaceRetention(IOptions<WorkspaceOptions> opti
 
         var now = time.GetUtcNow();
         var candidates = new DirectoryInfo(root).GetDirectories()
-            .Where(d => d.LinkTarget is null)
+            // Run workspaces are named by run id; a dot folder beside them is the service's own (the template hive).
+            .Where(d => d.LinkTarget is null && !d.Name.StartsWith('.'))
             .OrderByDescending(d => d.LastWriteTimeUtc)
             .ToList();
         var removed = new List<string>();

@@ -4,7 +4,7 @@ using Nexus.Agents.Tools.Workspace;
 
 namespace Nexus.Agents.Tests.Workspace;
 
-/// <summary>Old run workspaces are removed, and over the cap the least recently touched; an active run's never.</summary>
+/// <summary>Old run workspaces are removed, and over the cap the least recently touched; an active run's never, nor the template hive.</summary>
 public sealed class WorkspaceRetentionTests
 {
     [Fact]
@@ -30,6 +30,7 @@ public sealed class WorkspaceRetentionTests
         Folder("run_new1", TimeSpan.FromHours(1));
         Folder("run_new2", TimeSpan.FromHours(2));
         Folder("run_new3", TimeSpan.FromHours(3));
+        Folder(".template-hive", TimeSpan.FromDays(60)); // the workspace tools' template, installed once per process
         var at = DateTimeOffset.UtcNow;
         await host.Get<IAgentStore>().SaveRunAsync(new StoredRun
         {
@@ -40,6 +41,6 @@ public sealed class WorkspaceRetentionTests
         var removed = await host.Get<WorkspaceRetention>().SweepAsync(CancellationToken.None);
 
         removed.Order().ShouldBe(["run_new3", "run_old"]);
-        Directory.GetDirectories(root).Select(Path.GetFileName).Order().ShouldBe(["run_new1", "run_new2", "run_waiting"]);
+        Directory.GetDirectories(root).Select(Path.GetFileName).Order().ShouldBe([".template-hive", "run_new1", "run_new2", "run_waiting"]);
     }
 }
