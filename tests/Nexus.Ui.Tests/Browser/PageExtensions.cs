@@ -17,7 +17,9 @@ internal static class PageExtensions
         await page.GotoAsync("signin");
         await page.FillAsync("#key", key);
         await page.ClickAsync("form.signin-form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Signed in once the browser has left the sign-in page; the next page's own load is the caller's to wait for
+        // (waiting for its load event here has timed out on a busy machine after the sign-in had succeeded).
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     public static Task ScreenshotAsync(this IPage page, string name) =>
